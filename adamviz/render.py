@@ -1,0 +1,323 @@
+"""Frames of the animation: a Trace drawn in the blog's visual language.
+
+The figure is built once: axes, ticks, labels, reference lines, title and
+legend are drawn a single time and kept as a pixel background (blitting). A
+frame restores that background and draws only the artists that move, so a
+frame costs a few milliseconds whatever the figure holds, and is a pure
+function of its step index: frames can be drawn in any order, in parallel, and
+come out identical. This is the only module that imports matplotlib, and it
+uses an explicit ``Figure`` with an Agg canvas, never ``pyplot`` state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display here or in CI; must precede any other matplotlib import
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from .kernel import Trace
+
+# The visual language (DESIGN.md "The picture"): grey lollipops, blue m̂, orange √v̂.
+GRADIENT_GREY = "#9a9a9a"
+NEWEST_GREY = "#4d4d4d"
+MEAN_BLUE = "#1f77b4"
+RMS_ORANGE = "#ff7f0e"
+RATIO_PURPLE = "#6a3d9a"
+STEP_GREEN = "#2ca02c"
+THETA_BLACK = "#222222"
+REFERENCE_GREY = "#b0b0b0"
+
+PANELS = ("gradients", "ratio", "step_size", "theta")
+_PANEL_HEIGHT = {"gradients": 2.0, "ratio": 1.0, "step_size": 1.0, "theta": 1.0}
+_DPI = 100  # figure inches × 100 = pixels exactly
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """What the picture needs besides the numbers: words, layout and size."""
+
+    title: str
+    param_names: Sequence[str]
+    panels: Sequence[str] = ("gradients", "ratio")
+    width: int = 960
+    height: int = 540
+    #: Per parameter, where its loss has its minimum (a reference line in the θ panel).
+    minima: Sequence[float | None] = field(default_factory=tuple)
+
+
+def _padded(lo: float, hi: float, pad: float = 0.08) -> tuple[float, float]:
+    """Limits a little wider than the data, so nothing touches the frame."""
+    if not np.isfinite(lo) or not np.isfinite(hi):
+        lo, hi = -1.0, 1.0
+    if hi - lo <= 1e-300 * max(1.0, abs(lo), abs(hi)):
+        half = abs(lo) * 0.5 if lo else 1.0
+        return lo - half, hi + half
+    span = hi - lo
+    return lo - pad * span, hi + pad * span
+
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    return values[np.isfinite(values)]
+
+
+def _format_value(value: float) -> str:
+    """A number short enough to read at a glance, precise enough to compare frames."""
+    if not np.isfinite(value):
+        return str(value)
+    if value == 0:
+        return "0"
+    if 1e-3 <= abs(value) < 1e4:
+        return f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
+    return f"{value:.2e}"
+
+
+class Animation:
+    """A trace drawn frame by frame: ``frame(i)`` shows steps 1..i+1.
+
+    Every limit is chosen from the whole trace up front, so the static
+    background never changes and each frame depends on its index alone.
+    """
+
+    def __init__(self, trace: Trace, spec: FigureSpec) -> None:
+        unknown = [p for p in spec.panels if p not in PANELS]
+        if unknown or not spec.panels:
+            raise ValueError(f"panels: expected a non-empty list of {PANELS}, got {unknown}")
+        self.trace = trace
+        self.spec = spec
+        self.figure = Figure(figsize=(spec.width / _DPI, spec.height / _DPI), dpi=_DPI)
+        self.canvas = FigureCanvasAgg(self.figure)
+        self._scale = spec.height / 540  # fonts and lines grow with the picture
+        self._steps = np.arange(1, trace.steps + 1, dtype=np.float64)
+        self._animated: list[Artist] = []
+        self._updaters: list = []
+        self._build()
+        self._background = self._draw_background()
+
+    @property
+    def n_frames(self) -> int:
+        return self.trace.steps
+
+    # -- building the figure once -------------------------------------------------
+
+    def _build(self) -> None:
+        spec, s = self.spec, self._scale
+        fig = self.figure
+        fig.set_facecolor("white")
+        heights = [_PANEL_HEIGHT[p] for p in spec.panels]
+        axes = fig.subplots(
+            len(spec.panels),
+            self.trace.params,
+            squeeze=False,
+            sharex=True,
+            gridspec_kw={"height_ratios": heights},
+        )
+        fig.suptitle(spec.title, x=0.01, ha="left", fontsize=15 * s, fontweight="bold")
+        self._step_text = fig.text(
+            0.99, 0.985, "", ha="right", va="top", fontsize=12 * s, color=THETA_BLACK
+        )
+        self._animate(self._step_text)
+        self._updaters.append(self._update_step_text)
+
+        for column in range(self.trace.params):
+            for row, panel in enumerate(spec.panels):
+                ax = axes[row, column]
+                self._style_axes(ax, bottom=row == len(spec.panels) - 1)
+                getattr(self, f"_build_{panel}")(ax, column)
+            name = spec.param_names[column] if column < len(spec.param_names) else f"θ{column}"
+            axes[0, column].set_title(name, fontsize=12 * s, loc="center")
+        self._legend()
+        fig.set_layout_engine("constrained", h_pad=4 / 72 * s, w_pad=6 / 72 * s)
+
+    def _style_axes(self, ax: Axes, bottom: bool) -> None:
+        s = self._scale
+        ax.set_xlim(0, self.trace.steps + 1)
+        ax.tick_params(labelsize=9 * s, length=3 * s, width=0.6 * s)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        for side in ("left", "bottom"):
+            ax.spines[side].set_linewidth(0.6 * s)
+        if bottom:
+            ax.set_xlabel("step", fontsize=10 * s)
+
+    def _animate(self, artist: Artist) -> Artist:
+        """Mark an artist as redrawn every frame (left out of the background)."""
+        artist.set_animated(True)
+        self._animated.append(artist)
+        return artist
+
+    def _line(self, ax: Axes, color: str, width: float, **kwargs: object) -> Line2D:
+        (line,) = ax.plot([], [], color=color, linewidth=width * self._scale, **kwargs)
+        return self._animate(line)
+
+    def _value_text(self, ax: Axes, color: str) -> Artist:
+        # Above the panel's top-right corner: inside, a curve would run into it.
+        # The placeholder makes the layout leave room for the widest value.
+        text = ax.text(
+            1.0, 1.02, "ratio -0.000e+00", transform=ax.transAxes, ha="right", va="bottom",
+            fontsize=10 * self._scale, color=color, fontweight="bold",
+        )  # fmt: skip
+        return self._animate(text)
+
+    def _build_gradients(self, ax: Axes, column: int) -> None:
+        trace, s = self.trace, self._scale
+        g, m_hat = trace.grad[:, column], trace.m_hat[:, column]
+        rms = np.sqrt(trace.v_hat[:, column])
+        lo = min(0.0, *(_finite(a).min(initial=0.0) for a in (g, m_hat)))
+        hi = max(0.0, *(_finite(a).max(initial=0.0) for a in (g, m_hat, rms)))
+        ax.set_ylim(*_padded(lo, hi))
+        ax.axhline(0.0, color=REFERENCE_GREY, linewidth=0.8 * s, zorder=0)
+
+        # Lollipops thin out as they crowd: stem width and head size follow the
+        # pixels one step gets, so 20 steps and 5000 steps both stay readable.
+        axes_px = self.spec.width / max(1, trace.params) * 0.85
+        px_per_step = axes_px / trace.steps
+        stem_width = float(np.clip(0.35 * px_per_step, 0.4, 1.6)) * s
+        head_size = float(np.clip(0.9 * px_per_step, 0.0, 7.0)) * s
+
+        # One path holds every stem (NaN breaks it between steps): one draw call.
+        stem_x = np.repeat(self._steps, 3)
+        stem_y = np.column_stack([np.zeros_like(g), g, np.full_like(g, np.nan)]).ravel()
+        stems = self._line(ax, GRADIENT_GREY, stem_width / s, zorder=1)
+        heads = self._line(
+            ax, GRADIENT_GREY, 0, marker="o", markersize=head_size, linestyle="none", zorder=2
+        )
+        newest = self._line(
+            ax, NEWEST_GREY, 0, marker="o", markersize=max(head_size, 3.0 * s),
+            linestyle="none", zorder=3,
+        )  # fmt: skip
+        mean = self._line(ax, MEAN_BLUE, 2.2, zorder=4)
+        root = self._line(ax, RMS_ORANGE, 2.2, zorder=4)
+        steps = self._steps
+
+        def draw(i: int) -> None:
+            stems.set_data(stem_x[: 3 * (i + 1)], stem_y[: 3 * (i + 1)])
+            if head_size >= 1.0:
+                heads.set_data(steps[: i + 1], g[: i + 1])
+            newest.set_data(steps[i : i + 1], g[i : i + 1])
+            mean.set_data(steps[: i + 1], m_hat[: i + 1])
+            root.set_data(steps[: i + 1], rms[: i + 1])
+
+        self._updaters.append(draw)
+        ax.set_ylabel("gradient", fontsize=10 * s)
+
+    def _build_ratio(self, ax: Axes, column: int) -> None:
+        s = self._scale
+        ratio = self.trace.ratio[:, column]
+        finite = _finite(ratio)
+        ax.set_ylim(
+            min(-1.15, finite.min(initial=0.0) * 1.08), max(1.15, finite.max(initial=0.0) * 1.08)
+        )
+        ax.axhline(0.0, color=REFERENCE_GREY, linewidth=0.8 * s, zorder=0)
+        for level in (-1.0, 1.0):
+            ax.axhline(level, color=REFERENCE_GREY, linewidth=0.8 * s, linestyle="--", zorder=0)
+        line = self._line(ax, RATIO_PURPLE, 2.0)
+        text = self._value_text(ax, RATIO_PURPLE)
+        steps = self._steps
+
+        def draw(i: int) -> None:
+            line.set_data(steps[: i + 1], ratio[: i + 1])
+            text.set_text(f"ratio {_format_value(ratio[i])}")
+
+        self._updaters.append(draw)
+        ax.set_ylabel(r"$\hat{m}/(\sqrt{\hat{v}}+\epsilon)$", fontsize=9 * s)
+
+    def _build_step_size(self, ax: Axes, column: int) -> None:
+        s = self._scale
+        size = self.trace.step_size[:, column]
+        finite = _finite(size)
+        lo, hi = (finite.min(), finite.max()) if finite.size else (1e-3, 1e-3)
+        if lo > 0 and hi / lo > 10:
+            # Spans decades: a log axis keeps both ends readable.
+            ax.set_yscale("log")
+            ax.set_ylim(lo / 1.5, hi * 1.5)
+        else:
+            ax.set_ylim(*_padded(min(0.0, lo), hi))
+        line = self._line(ax, STEP_GREEN, 2.0)
+        text = self._value_text(ax, STEP_GREEN)
+        steps = self._steps
+
+        def draw(i: int) -> None:
+            line.set_data(steps[: i + 1], size[: i + 1])
+            text.set_text(f"step size {_format_value(size[i])}")
+
+        self._updaters.append(draw)
+        ax.set_ylabel(r"$\eta/(\sqrt{\hat{v}}+\epsilon)$", fontsize=9 * s)
+
+    def _build_theta(self, ax: Axes, column: int) -> None:
+        trace, s = self.trace, self._scale
+        theta = np.concatenate([trace.theta0[column : column + 1], trace.theta[:, column]])
+        steps = np.arange(trace.steps + 1, dtype=np.float64)
+        minimum = self.spec.minima[column] if column < len(self.spec.minima) else None
+        lo, hi = _finite(theta).min(initial=0.0), _finite(theta).max(initial=0.0)
+        if minimum is not None:
+            lo, hi = min(lo, minimum), max(hi, minimum)
+            ax.axhline(minimum, color=REFERENCE_GREY, linewidth=0.8 * s, linestyle="--")
+        ax.set_ylim(*_padded(lo, hi))
+        line = self._line(ax, THETA_BLACK, 2.0)
+        text = self._value_text(ax, THETA_BLACK)
+
+        def draw(i: int) -> None:
+            line.set_data(steps[: i + 2], theta[: i + 2])
+            text.set_text(f"θ {_format_value(theta[i + 1])}")
+
+        self._updaters.append(draw)
+        ax.set_ylabel("θ", fontsize=10 * s)
+
+    def _legend(self) -> None:
+        s = self._scale
+        handles = [
+            Line2D([], [], color=GRADIENT_GREY, marker="o", linewidth=1.2 * s, markersize=5 * s),
+            Line2D([], [], color=MEAN_BLUE, linewidth=2.2 * s),
+            Line2D([], [], color=RMS_ORANGE, linewidth=2.2 * s),
+        ]
+        labels = [r"gradient $g$", r"mean $\hat{m}$", r"RMS $\sqrt{\hat{v}}$"]
+        self.figure.legend(
+            handles, labels, loc="outside upper center", ncols=3, frameon=False,
+            fontsize=10 * s, handlelength=1.8,
+        )  # fmt: skip
+
+    def _update_step_text(self, i: int) -> None:
+        self._step_text.set_text(f"step {i + 1} / {self.trace.steps}")
+
+    def _draw_background(self) -> object:
+        # Lay out once with every artist in place (so the layout leaves room for
+        # all of it), then freeze the layout: later draws must not move an axis.
+        self.canvas.draw()
+        self.figure.set_layout_engine("none")
+        self.canvas.draw()
+        return self.canvas.copy_from_bbox(self.figure.bbox)
+
+    # -- frames ---------------------------------------------------------------------
+
+    def _draw(self, index: int) -> memoryview:
+        if not 0 <= index < self.n_frames:
+            raise IndexError(f"frame {index} out of range 0..{self.n_frames - 1}")
+        self.canvas.restore_region(self._background)
+        for update in self._updaters:
+            update(index)
+        for artist in self._animated:
+            self.figure.draw_artist(artist)
+        return self.canvas.buffer_rgba()
+
+    def frame(self, index: int) -> np.ndarray:
+        """The picture after step ``index + 1``: an H×W×3 uint8 array of its own."""
+        return np.array(np.asarray(self._draw(index))[:, :, :3])
+
+    def frames(self, indices: Sequence[int] | None = None) -> Iterator[np.ndarray]:
+        """Frames in order (all by default), each an H×W×3 uint8 array."""
+        for index in range(self.n_frames) if indices is None else indices:
+            yield self.frame(index)
+
+    def close(self) -> None:
+        """Release the figure's memory (a no-op for the garbage collector's sake)."""
+        self.figure.clear()

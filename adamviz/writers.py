@@ -1,0 +1,311 @@
+"""Writers: frames in, a GIF, MP4 or PNG file out, never a half-written one.
+
+Frames stream straight into ffmpeg's stdin (the binary that imageio-ffmpeg
+ships, so users need no system install): memory stays flat however long the
+animation. A GIF gets one palette for the whole animation, computed by
+ffmpeg's ``palettegen`` from a handful of sample frames in a first, short
+pass; the one-pass ``split,palettegen,paletteuse`` graph would hold every
+frame in memory until the end.
+
+Every writer writes to a hidden temporary file in the destination folder and
+renames it over the destination only once the encoder has succeeded, so a
+failure or an interruption leaves any earlier good file untouched.
+
+This is the only module that imports imageio.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import imageio.v3 as iio
+import imageio_ffmpeg
+import numpy as np
+
+from .errors import OutputError
+
+FORMATS = ("gif", "mp4", "png")
+
+# Deterministic output: no encoder version string, no creation time, no
+# metadata copied from the input, so the same frames give the same bytes.
+_BITEXACT = ["-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1"]
+_CODEC_ARGS = {
+    # dither=none: the figure is flat colour, and dithering noise would both
+    # speckle it and defeat the GIF encoder's frame-difference compression.
+    "gif": ["-lavfi", "[0:v][1:v]paletteuse=dither=none", "-f", "gif"],
+    "mp4": [
+        "-c:v", "libx264", "-preset", "medium", "-crf", "20", "-pix_fmt", "yuv420p",
+        "-movflags", "+faststart", "-f", "mp4",
+    ],
+}  # fmt: skip
+_PALETTE_SAMPLES = 8
+
+
+class AtomicFile:
+    """A hidden temporary file beside ``path``, renamed over it by ``commit()``.
+
+    Same folder, so the rename is atomic and the destination is either the old
+    good file or the new complete one, never a partial write.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        if self.path.is_dir():
+            raise OutputError(f"{self.path}: is a folder, expected a file name")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            folder = self.path.parent
+            raise OutputError(f"{folder}: cannot create folder: {error.strerror}") from None
+        if not os.access(self.path.parent, os.W_OK):
+            raise OutputError(f"{self.path.parent}: folder is not writable")
+        self.temporary = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}.partial")
+
+    def commit(self) -> None:
+        try:
+            os.replace(self.temporary, self.path)
+        except OSError as error:
+            self.discard()
+            raise OutputError(f"{self.path}: cannot write: {error.strerror}") from None
+
+    def discard(self) -> None:
+        self.temporary.unlink(missing_ok=True)
+
+
+def _ffmpeg(args: list[str], stdin: int | None, stderr: BinaryIO) -> subprocess.Popen[bytes]:
+    """Start the bundled ffmpeg, reading raw frames from stdin.
+
+    A session of its own keeps a terminal's Ctrl-C away from ffmpeg: adamviz
+    decides when ffmpeg stops, and cleans up after it.
+    """
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error"]
+    return subprocess.Popen(
+        command + args, stdin=stdin, stdout=subprocess.DEVNULL, stderr=stderr,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def _raw_input(size: tuple[int, int], fps: float | None = None) -> list[str]:
+    rate = ["-framerate", str(fps)] if fps else []
+    width, height = size
+    return ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", *rate, "-i", "-"]
+
+
+def _last_line(stream: BinaryIO) -> str:
+    stream.seek(0)
+    lines = stream.read().decode("utf-8", "replace").strip().splitlines()
+    return lines[-1] if lines else "no message"
+
+
+class VideoWriter:
+    """Stream RGB frames into ffmpeg; the file appears, complete, on ``close()``.
+
+    Use as a context manager: leaving it by an exception (Ctrl-C included)
+    stops ffmpeg and removes the temporary file.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        size: tuple[int, int],
+        fps: float,
+        fmt: str,
+        palette_frames: Sequence[np.ndarray] = (),
+    ) -> None:
+        if fmt not in _CODEC_ARGS:
+            raise ValueError(f"fmt: expected one of {sorted(_CODEC_ARGS)}, got {fmt!r}")
+        if fmt == "gif" and not palette_frames:
+            raise ValueError("a GIF needs palette_frames: a sample of the frames it will hold")
+        self.path, self.size, self.fps, self.fmt = Path(path), size, fps, fmt
+        self._palette_frames = palette_frames
+        self._stack = contextlib.ExitStack()
+        self._process: subprocess.Popen[bytes] | None = None
+        self.frames_written = 0
+
+    def __enter__(self) -> VideoWriter:
+        self._output = AtomicFile(self.path)
+        try:
+            self._open()
+        except BaseException:
+            self._abort()
+            raise
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None:
+            self._abort()
+            return
+        try:
+            self.close()
+        except BaseException:
+            self._abort()
+            raise
+        self._stack.close()
+        self._output.commit()
+
+    def _open(self) -> None:
+        self._stderr = self._stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115
+        palette_args: list[str] = []
+        if self.fmt == "gif":
+            folder = Path(self._stack.enter_context(tempfile.TemporaryDirectory()))
+            palette = folder / "palette.png"
+            self._make_palette(palette)
+            palette_args = ["-i", str(palette)]
+        args = [
+            *_raw_input(self.size, self.fps), *palette_args, *_CODEC_ARGS[self.fmt],
+            *_BITEXACT, "-y", str(self._output.temporary),
+        ]  # fmt: skip
+        self._process = _ffmpeg(args, subprocess.PIPE, self._stderr)
+
+    def _make_palette(self, palette: Path) -> None:
+        """One 256-colour palette from a sample of frames (first pass, few frames)."""
+        frames = list(self._palette_frames)
+        step = max(1, len(frames) // _PALETTE_SAMPLES)
+        sample = frames[::step][:_PALETTE_SAMPLES]
+        args = [*_raw_input(self.size), "-vf", "palettegen=stats_mode=full", "-y", str(palette)]
+        process = _ffmpeg(args, subprocess.PIPE, self._stderr)
+        assert process.stdin is not None
+        try:
+            for frame in sample:
+                process.stdin.write(self._bytes(frame))
+            process.stdin.close()
+        except BrokenPipeError:
+            pass  # ffmpeg failed; its exit status and message follow
+        if process.wait() != 0:
+            raise OutputError(f"{self.path}: ffmpeg palettegen failed: {_last_line(self._stderr)}")
+
+    def _bytes(self, frame: np.ndarray) -> memoryview:
+        width, height = self.size
+        if frame.shape != (height, width, 3) or frame.dtype != np.uint8:
+            raise ValueError(
+                f"frame: expected uint8 of shape {(height, width, 3)}, "
+                f"got {frame.dtype} {frame.shape}"
+            )
+        return memoryview(np.ascontiguousarray(frame)).cast("B")
+
+    def write(self, frame: np.ndarray) -> None:
+        """Send one H×W×3 uint8 frame to the encoder (blocks while ffmpeg catches up)."""
+        if self._process is None or self._process.stdin is None:
+            raise RuntimeError("write() on a writer that is not open")
+        try:
+            self._process.stdin.write(self._bytes(frame))
+        except BrokenPipeError:
+            self._process.wait()
+            raise OutputError(f"{self.path}: ffmpeg stopped: {_last_line(self._stderr)}") from None
+        self.frames_written += 1
+
+    def close(self) -> None:
+        """Finish encoding; raise ``OutputError`` if ffmpeg failed."""
+        process = self._process
+        if process is None:
+            return
+        if self.frames_written == 0:
+            raise OutputError(f"{self.path}: no frames to write")
+        with contextlib.suppress(BrokenPipeError):
+            assert process.stdin is not None
+            process.stdin.close()
+        status = process.wait()
+        self._process = None
+        if status != 0:
+            raise OutputError(f"{self.path}: ffmpeg failed: {_last_line(self._stderr)}")
+
+    def _abort(self) -> None:
+        """Stop ffmpeg at once (an error or an interruption); the file is not kept."""
+        process, self._process = self._process, None
+        if process is not None:
+            process.kill()
+            process.wait()
+            if process.stdin is not None:
+                with contextlib.suppress(OSError):
+                    process.stdin.close()
+        self._stack.close()
+        self._output.discard()
+
+
+def write_png(path: str | os.PathLike[str], frame: np.ndarray) -> None:
+    """One frame as a PNG still, written atomically."""
+    output = AtomicFile(path)
+    try:
+        iio.imwrite(output.temporary, frame, extension=".png")
+    except BaseException:
+        output.discard()
+        raise
+    output.commit()
+
+
+class MovieWriter:
+    """adamviz's encoder behind matplotlib's movie-writer protocol.
+
+    ``FuncAnimation.save(path, writer=MovieWriter(fps=20))`` gives a user's own
+    animation the same single-palette GIF or streamed MP4 as adamviz's renders.
+    The format follows the file's suffix.
+    """
+
+    def __init__(self, fps: float = 20, fmt: str | None = None) -> None:
+        self.fps, self.fmt = fps, fmt
+        self._frames: list[np.ndarray] = []
+        self._writer: VideoWriter | None = None
+
+    # matplotlib.animation.AbstractMovieWriter's protocol, duck-typed so that this
+    # module need not import matplotlib.
+    def setup(self, fig: Any, outfile: str | os.PathLike[str], dpi: float | None = None) -> None:
+        self.fig, self.outfile = fig, Path(outfile)
+        self.dpi = dpi or fig.dpi
+        self.fmt = self.fmt or self.outfile.suffix.lstrip(".").lower()
+        if self.fmt not in _CODEC_ARGS:
+            raise ValueError(f"{outfile}: expected a .gif or .mp4 file name")
+
+    @property
+    def frame_size(self) -> tuple[int, int]:
+        width, height = self.fig.get_size_inches()
+        return int(width * self.dpi + 1e-8), int(height * self.dpi + 1e-8)
+
+    def _supports_transparency(self) -> bool:
+        return False
+
+    def grab_frame(self, **savefig_kwargs: Any) -> None:
+        width, height = self.frame_size
+        self.fig.set_dpi(self.dpi)
+        self.fig.canvas.draw()
+        rgba = np.asarray(self.fig.canvas.buffer_rgba())
+        frame = np.array(rgba[:height, :width, :3])
+        if self.fmt == "gif":
+            # The palette needs a sample of all frames before the first is encoded.
+            self._frames.append(frame)
+            return
+        if self._writer is None:
+            self._writer = VideoWriter(self.outfile, (width, height), self.fps, "mp4").__enter__()
+        self._writer.write(frame)
+
+    def finish(self) -> None:
+        if self.fmt == "gif":
+            if not self._frames:
+                raise OutputError(f"{self.outfile}: no frames to write")
+            height, width = self._frames[0].shape[:2]
+            with VideoWriter(self.outfile, (width, height), self.fps, "gif", self._frames) as w:
+                for frame in self._frames:
+                    w.write(frame)
+            self._frames = []
+        elif self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.__exit__(None, None, None)
+
+    @contextlib.contextmanager
+    def saving(self, fig: Any, outfile: str | os.PathLike[str], dpi: float | None,
+               *args: Any, **kwargs: Any) -> Iterator[MovieWriter]:  # fmt: skip
+        self.setup(fig, outfile, dpi)
+        try:
+            yield self
+            self.finish()
+        finally:
+            if self._writer is not None:
+                writer, self._writer = self._writer, None
+                writer.__exit__(KeyboardInterrupt, None, None)
+            self._frames = []
