@@ -1,0 +1,215 @@
+"""The ``adamviz`` command: render, simulate, validate, schema.
+
+The library raises :class:`~adamviz.errors.AdamvizError`; this module alone
+turns it into ``Error: ...`` lines on stderr and exit status 1 (2 for usage
+mistakes, as click does). Heavy modules (matplotlib, imageio) are imported
+inside the commands that need them, so ``--help`` and ``validate`` stay quick.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+import click
+
+from . import __version__
+from .errors import AdamvizError
+
+FORMAT_CHOICES = ("gif", "mp4", "png")
+
+
+class UserError(click.ClickException):
+    """One ``Error: ...`` line per problem, exit status 1."""
+
+    def __init__(self, error: AdamvizError) -> None:
+        super().__init__(str(error))
+        self.problem_lines = error.lines()
+
+    def show(self, file: TextIO | None = None) -> None:
+        for line in self.problem_lines:
+            click.echo(f"Error: {line}", err=True)
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the library's errors into clean CLI errors."""
+    try:
+        yield
+    except AdamvizError as error:
+        raise UserError(error) from None
+
+
+def _terminate_as_interrupt(signum: int, frame: object) -> NoReturn:
+    # SIGTERM (from a CI runner or `kill`) unwinds like Ctrl-C, so the same
+    # cleanup runs: ffmpeg stopped, temporary file removed, old output kept.
+    raise KeyboardInterrupt
+
+
+def _load(path: str) -> Any:
+    from .scenario import load
+
+    with user_errors():
+        return load(path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="adamviz")
+def cli() -> None:
+    """Animated visualizations of Adam's adaptive learning rates.
+
+    Write a scenario (a stream of gradients, in YAML), then render it:
+
+        adamviz render scenarios/consistent.yaml
+    """
+
+
+def _format_for(output: Path | None, fmt: str | None) -> str:
+    if fmt:
+        return fmt
+    if output is not None and output.suffix.lower().lstrip(".") in FORMAT_CHOICES:
+        return output.suffix.lower().lstrip(".")
+    if output is not None and output.suffix:
+        raise click.BadParameter(
+            f"expected a .gif, .mp4 or .png file name, got {output.name!r}", param_hint="'-o'"
+        )
+    return "gif"
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path),
+    help="File to write. Default: output/<scenario name>.<format>.",
+)  # fmt: skip
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES),
+    help="gif, mp4, or png (the last frame, a still). Default: OUTPUT's suffix, else gif.",
+)  # fmt: skip
+@click.option("--fps", type=click.IntRange(1, 60), help="Frames per second (overrides the file).")
+@click.option("--width", type=click.IntRange(160, 3840), help="Width in pixels (even).")
+@click.option("--height", type=click.IntRange(90, 2160), help="Height in pixels (even).")
+def render(
+    scenario: str,
+    output: Path | None,
+    fmt: str | None,
+    fps: int | None,
+    width: int | None,
+    height: int | None,
+) -> None:
+    """Render SCENARIO to an animated GIF, an MP4, or a PNG still.
+
+    Example:
+
+        adamviz render scenarios/noisy.yaml -o figures/noisy.mp4 --width 1280 --height 720
+    """
+    for name, value in (("--width", width), ("--height", height)):
+        if value is not None and value % 2:
+            message = f"expected an even number of pixels, got {value}"
+            raise click.BadParameter(message, param_hint=name)
+    fmt = _format_for(output, fmt)
+    loaded = _load(scenario)
+    target = output or Path("output") / f"{Path(scenario).stem}.{fmt}"
+
+    from .pipeline import RenderOptions, render_scenario
+
+    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    try:
+        with user_errors():
+            render_scenario(loaded, target, RenderOptions(fmt, fps, width, height))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    click.echo(f"wrote {target}", err=True)
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header (the default).")
+@click.option("--json", "as_json", is_flag=True, help="A JSON array of row objects.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write instead of stdout.")  # fmt: skip
+def simulate(scenario: str, as_csv: bool, as_json: bool, output: Path | None) -> None:
+    """Print the numbers behind SCENARIO's picture: one row per step and parameter.
+
+    Columns: step,param,grad,m,v,m_hat,v_hat,ratio,step_size,update,theta, where
+    ratio = m_hat/(sqrt(v_hat)+eps), step_size = lr/(sqrt(v_hat)+eps),
+    update = -lr*ratio and theta is the parameter after the step. Floats are
+    written in full precision.
+
+    Example:
+
+        adamviz simulate scenarios/two-scales.yaml --csv -o two-scales.csv
+    """
+    if as_csv and as_json:
+        raise click.UsageError("choose one of --csv and --json")
+    loaded = _load(scenario)
+
+    from .simulate import simulate as run
+    from .simulate import write_csv, write_json
+
+    write: Callable[..., None] = write_json if as_json else write_csv
+    trace = run(loaded)
+    if output is None:
+        write(trace, loaded.param_names, sys.stdout)
+        return
+    from .writers import AtomicFile
+
+    with user_errors():
+        target = AtomicFile(output)
+        try:
+            with open(target.temporary, "w", encoding="utf-8", newline="") as out:
+                write(trace, loaded.param_names, out)
+        except BaseException:
+            target.discard()
+            raise
+        target.commit()
+
+
+@cli.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=str))
+def validate(scenarios: tuple[str, ...]) -> None:
+    """Check SCENARIOS without rendering: one line per problem, exit 1 if any.
+
+    Example:
+
+        adamviz validate scenarios/*.yaml
+    """
+    from .scenario import load
+
+    problems: list[str] = []
+    for path in scenarios:
+        try:
+            load(path)
+        except AdamvizError as error:
+            problems.extend(error.lines())
+        else:
+            click.echo(f"{path}: ok")
+    for line in problems:
+        click.echo(f"Error: {line}", err=True)
+    if problems:
+        sys.exit(1)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files, for editors to autocomplete.
+
+    Example (VS Code with the YAML extension):
+
+        adamviz schema > adamviz.schema.json
+        # then in a scenario's first line:
+        # yaml-language-server: $schema=adamviz.schema.json
+    """
+    from .scenario import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="adamviz")
