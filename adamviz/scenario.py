@@ -552,7 +552,7 @@ def _draw(
             problems.extend(error.under(("parameters", index, "gradient")))
         if isinstance(spec, LossPattern):
             losses.append((index, spec.gradient_function()))
-    if problems or len(columns) != len(parameters):
+    if problems or not columns or len(columns) != len(parameters):
         return None, problems
     return GradientStream(np.column_stack(columns), tuple(losses)), []
 
