@@ -794,3 +794,19 @@ def test_json_schema_is_json_and_lists_the_patterns() -> None:
     piece = schema["$defs"]["SegmentsPattern"]["properties"]["segments"]["items"]
     assert "loss" not in piece["discriminator"]["mapping"]
     assert "source" not in schema["properties"]
+
+
+def test_exponential_aliases_are_refused_before_they_expand() -> None:
+    rows = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        rows.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    [line] = problems("\n".join(rows) + "\n")
+    assert line.startswith("x.yaml:1: expected at most 1000000 values, got ")
+    assert line.endswith(" (aliases?)")
+
+
+def test_an_alias_inside_itself() -> None:
+    assert problems(BASE.replace("seed: 0", "seed: &s [*s]")) == [
+        "x.yaml:3: seed[0]: expected a value, got an alias to itself",
+        "x.yaml:3: seed: expected an integer >= 0, got a list of 1 item",
+    ]
