@@ -249,6 +249,8 @@ def _read_csv(path: Path, column: int | str, name: str) -> Array:
         data = path.read_bytes()
     except OSError as error:
         raise _cannot_read(name, error) from None
+    except ValueError:  # a NUL in the name: no OS call was even made
+        raise RecordedGradientError(f"cannot read {name!r}: invalid file name") from None
     try:
         text = data.decode("utf-8-sig")  # utf-8-sig: spreadsheets often write a BOM
     except UnicodeDecodeError as error:

@@ -952,6 +952,7 @@ def _child(annotation: Any, part: str | int) -> Any:
 
 _STEPS: TypeAdapter[int] = TypeAdapter(StepCount, config=ConfigDict(strict=True))
 _SEED: TypeAdapter[int] = TypeAdapter(Seed, config=ConfigDict(strict=True))
+_PARAMETER: TypeAdapter[Parameter] = TypeAdapter(Parameter)
 
 
 def _valid_or_none(adapter: TypeAdapter[Any], value: Any) -> Any:
@@ -972,9 +973,6 @@ def _draw_what_is_valid(raw: dict[str, Any], folder: Path) -> list[tuple[KeyPath
     return _draw(steps, seed, parameters, folder)[1]
 
 
-_PARAMETER: TypeAdapter[Parameter] = TypeAdapter(Parameter)
-
-
 def load(path: str | os.PathLike[str]) -> Scenario:
     """Read, parse, validate and draw a scenario file.
 
@@ -987,6 +985,7 @@ def load(path: str | os.PathLike[str]) -> Scenario:
     locate = _Locator(file, data, document.lines)
     folder = Path(file).parent
     problems = list(document.problems)
+    stream: GradientStream | None = None
     try:
         scenario: Scenario | None = Scenario.model_validate(data)
     except ValidationError as error:
@@ -996,7 +995,7 @@ def load(path: str | os.PathLike[str]) -> Scenario:
     else:
         stream, draw_problems = _draw(scenario.steps, scenario.seed, scenario.parameters, folder)
     problems += [locate.problem(where, message) for where, message in draw_problems]
-    if problems or scenario is None:
+    if problems or scenario is None or stream is None:
         raise ScenarioError(sorted(problems, key=lambda p: p.line or 0))
     scenario._source = Path(file)
     scenario._stream = stream

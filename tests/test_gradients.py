@@ -251,3 +251,9 @@ def test_npy_that_is_not_npy(tmp_path: Path) -> None:
     with pytest.raises(RecordedGradientError) as caught:
         g.read_recorded(path, display_name="a.npy")
     assert str(caught.value) == "cannot read 'a.npy': not a valid .npy file"
+
+
+def test_a_nul_in_the_file_name_is_an_error_not_a_crash() -> None:
+    with pytest.raises(RecordedGradientError) as caught:
+        g.read_recorded("a\0b.csv")
+    assert str(caught.value) == "cannot read 'a\\x00b.csv': invalid file name"
