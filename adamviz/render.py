@@ -71,14 +71,13 @@ def _finite(values: np.ndarray) -> np.ndarray:
 
 
 def _format_value(value: float) -> str:
-    """A number short enough to read at a glance, precise enough to compare frames."""
-    if not np.isfinite(value):
-        return str(value)
-    if value == 0:
-        return "0"
-    if 1e-3 <= abs(value) < 1e4:
-        return f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
-    return f"{value:.2e}"
+    """Three significant digits: short enough to read at a glance, and alike in every column."""
+    return f"{value:.3g}" if np.isfinite(value) else str(value)
+
+
+def _format_ratio(value: float) -> str:
+    """The ratio lives in about [-1, 1]: fixed decimals keep its digits from jumping."""
+    return f"{value:.3f}"
 
 
 class Animation:
@@ -226,7 +225,7 @@ class Animation:
 
         def draw(i: int) -> None:
             line.set_data(steps[: i + 1], ratio[: i + 1])
-            text.set_text(f"ratio {_format_value(ratio[i])}")
+            text.set_text(f"ratio {_format_ratio(ratio[i])}")
 
         self._updaters.append(draw)
         ax.set_ylabel(r"$\hat{m}/(\sqrt{\hat{v}}+\epsilon)$", fontsize=9 * s)
@@ -282,7 +281,7 @@ class Animation:
         ]
         labels = [r"gradient $g$", r"mean $\hat{m}$", r"RMS $\sqrt{\hat{v}}$"]
         self.figure.legend(
-            handles, labels, loc="outside upper center", ncols=3, frameon=False,
+            handles, labels, loc="outside lower center", ncols=3, frameon=False,
             fontsize=10 * s, handlelength=1.8,
         )  # fmt: skip
 
