@@ -70,15 +70,15 @@ def cli() -> None:
 
 
 def _format_for(output: Path | None, fmt: str | None) -> str:
-    if fmt:
-        return fmt
-    if output is not None and output.suffix.lower().lstrip(".") in FORMAT_CHOICES:
-        return output.suffix.lower().lstrip(".")
-    if output is not None and output.suffix:
+    """The format: --format, else OUTPUT's suffix, else gif; the two must agree."""
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    if suffix and suffix not in FORMAT_CHOICES:
         raise click.BadParameter(
             f"expected a .gif, .mp4 or .png file name, got {output.name!r}", param_hint="'-o'"
         )
-    return "gif"
+    if fmt and suffix and fmt != suffix:
+        raise click.UsageError(f"--format {fmt} does not match the output file's .{suffix}")
+    return fmt or suffix or "gif"
 
 
 @cli.command()
@@ -111,7 +111,7 @@ def render(
     for name, value in (("--width", width), ("--height", height)):
         if value is not None and value % 2:
             message = f"expected an even number of pixels, got {value}"
-            raise click.BadParameter(message, param_hint=name)
+            raise click.BadParameter(message, param_hint=f"'{name}'")
     fmt = _format_for(output, fmt)
     loaded = _load(scenario)
     target = output or Path("output") / f"{Path(scenario).stem}.{fmt}"

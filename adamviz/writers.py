@@ -17,6 +17,7 @@ This is the only module that imports imageio.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import secrets
 import subprocess
@@ -272,10 +273,11 @@ class MovieWriter:
 
     def grab_frame(self, **savefig_kwargs: Any) -> None:
         width, height = self.frame_size
-        self.fig.set_dpi(self.dpi)
-        self.fig.canvas.draw()
-        rgba = np.asarray(self.fig.canvas.buffer_rgba())
-        frame = np.array(rgba[:height, :width, :3])
+        # As matplotlib's own writers do: savefig renders with any canvas.
+        buffer = io.BytesIO()
+        self.fig.savefig(buffer, format="rgba", dpi=self.dpi, **savefig_kwargs)
+        rgba = np.frombuffer(buffer.getbuffer(), np.uint8).reshape(height, width, 4)
+        frame = np.array(rgba[:, :, :3])
         if self.fmt == "gif":
             # The palette needs a sample of all frames before the first is encoded.
             self._frames.append(frame)
