@@ -67,8 +67,8 @@ def render_scenario(scenario: Scenario, path: Path, options: RenderOptions) -> P
         size = (movie.spec.width, movie.spec.height)
         fps = options.fps or scenario.render.fps
         with VideoWriter(path, size, fps, options.fmt, palette) as writer:
-            for frame in movie.frames():
-                writer.write(frame)
+            for index in range(movie.n_frames):
+                writer.write(movie.frame_rgba(index))
     finally:
         movie.close()
     return path

@@ -308,6 +308,14 @@ class Animation:
             self.figure.draw_artist(artist)
         return self.canvas.buffer_rgba()
 
+    def frame_rgba(self, index: int) -> np.ndarray:
+        """The picture after step ``index + 1`` as an H×W×4 view of the canvas itself.
+
+        No copy, for streaming into an encoder: the view is valid only until the
+        next frame is drawn.
+        """
+        return np.asarray(self._draw(index))
+
     def frame(self, index: int) -> np.ndarray:
         """The picture after step ``index + 1``: an H×W×3 uint8 array of its own."""
         return np.array(np.asarray(self._draw(index))[:, :, :3])

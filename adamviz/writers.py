@@ -46,7 +46,6 @@ _CODEC_ARGS = {
         "-movflags", "+faststart", "-f", "mp4",
     ],
 }  # fmt: skip
-_PALETTE_SAMPLES = 8
 
 
 class AtomicFile:
@@ -93,10 +92,16 @@ def _ffmpeg(args: list[str], stdin: int | None, stderr: BinaryIO) -> subprocess.
     )  # fmt: skip
 
 
-def _raw_input(size: tuple[int, int], fps: float | None = None) -> list[str]:
+#: ffmpeg's name for frames of 3 (RGB) or 4 (RGBA, the canvas's own layout) channels.
+_PIXEL_FORMATS = {3: "rgb24", 4: "rgba"}
+
+
+def _raw_input(frame: np.ndarray, fps: float | None = None) -> list[str]:
+    """ffmpeg's input options for raw frames shaped like ``frame``, read from stdin."""
+    height, width, channels = frame.shape
     rate = ["-framerate", str(fps)] if fps else []
-    width, height = size
-    return ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", *rate, "-i", "-"]
+    pixels = ["-pix_fmt", _PIXEL_FORMATS[channels], "-s", f"{width}x{height}"]
+    return ["-f", "rawvideo", *pixels, *rate, "-i", "-"]
 
 
 def _last_line(stream: BinaryIO) -> str:
@@ -106,10 +111,13 @@ def _last_line(stream: BinaryIO) -> str:
 
 
 class VideoWriter:
-    """Stream RGB frames into ffmpeg; the file appears, complete, on ``close()``.
+    """Stream frames into ffmpeg; the file appears, complete, when the block ends.
 
-    Use as a context manager: leaving it by an exception (Ctrl-C included)
-    stops ffmpeg and removes the temporary file.
+    Frames are H×W×3 (RGB) or H×W×4 (RGBA) uint8 arrays, all alike; ffmpeg starts
+    with the first one, which sets the pixel format. RGBA lets a renderer hand
+    over its canvas buffer as it is, with no copy. Use as a context manager:
+    leaving it by an exception (Ctrl-C included) stops ffmpeg and removes the
+    temporary file, so an earlier good file stays as it was.
     """
 
     def __init__(
@@ -120,6 +128,7 @@ class VideoWriter:
         fmt: str,
         palette_frames: Sequence[np.ndarray] = (),
     ) -> None:
+        """``palette_frames``, for a GIF: a sample of the frames (all the colours they use)."""
         if fmt not in _CODEC_ARGS:
             raise ValueError(f"fmt: expected one of {sorted(_CODEC_ARGS)}, got {fmt!r}")
         if fmt == "gif" and not palette_frames:
@@ -128,15 +137,12 @@ class VideoWriter:
         self._palette_frames = palette_frames
         self._stack = contextlib.ExitStack()
         self._process: subprocess.Popen[bytes] | None = None
+        self._shape: tuple[int, ...] | None = None
         self.frames_written = 0
 
     def __enter__(self) -> VideoWriter:
         self._output = AtomicFile(self.path)
-        try:
-            self._open()
-        except BaseException:
-            self._abort()
-            raise
+        self._stderr = self._stack.enter_context(tempfile.TemporaryFile())
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
@@ -151,52 +157,59 @@ class VideoWriter:
         self._stack.close()
         self._output.commit()
 
-    def _open(self) -> None:
-        self._stderr = self._stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115
+    def _start(self, first: np.ndarray) -> subprocess.Popen[bytes]:
         palette_args: list[str] = []
         if self.fmt == "gif":
             folder = Path(self._stack.enter_context(tempfile.TemporaryDirectory()))
-            palette = folder / "palette.png"
-            self._make_palette(palette)
-            palette_args = ["-i", str(palette)]
+            palette_args = ["-i", str(self._make_palette(folder / "palette.png"))]
         args = [
-            *_raw_input(self.size, self.fps), *palette_args, *_CODEC_ARGS[self.fmt],
+            *_raw_input(first, self.fps), *palette_args, *_CODEC_ARGS[self.fmt],
             *_BITEXACT, "-y", str(self._output.temporary),
         ]  # fmt: skip
-        self._process = _ffmpeg(args, subprocess.PIPE, self._stderr)
+        return _ffmpeg(args, subprocess.PIPE, self._stderr)
 
-    def _make_palette(self, palette: Path) -> None:
-        """One 256-colour palette from a sample of frames (first pass, few frames)."""
-        frames = list(self._palette_frames)
-        step = max(1, len(frames) // _PALETTE_SAMPLES)
-        sample = frames[::step][:_PALETTE_SAMPLES]
-        args = [*_raw_input(self.size), "-vf", "palettegen=stats_mode=full", "-y", str(palette)]
+    def _make_palette(self, palette: Path) -> Path:
+        """One 256-colour palette from the sample frames, in a first, short ffmpeg pass."""
+        frames = [self._checked(frame) for frame in self._palette_frames]
+        args = [*_raw_input(frames[0]), "-vf", "palettegen=stats_mode=full", "-y", str(palette)]
         process = _ffmpeg(args, subprocess.PIPE, self._stderr)
         assert process.stdin is not None
-        try:
-            for frame in sample:
-                process.stdin.write(self._bytes(frame))
+        with contextlib.suppress(BrokenPipeError):  # ffmpeg failed: its status says so below
+            for frame in frames:
+                process.stdin.write(memoryview(frame).cast("B"))
             process.stdin.close()
-        except BrokenPipeError:
-            pass  # ffmpeg failed; its exit status and message follow
         if process.wait() != 0:
             raise OutputError(f"{self.path}: ffmpeg palettegen failed: {_last_line(self._stderr)}")
+        return palette
 
-    def _bytes(self, frame: np.ndarray) -> memoryview:
+    def _checked(self, frame: np.ndarray) -> np.ndarray:
+        """The frame, C-contiguous, once its size, channels and dtype are known good."""
         width, height = self.size
-        if frame.shape != (height, width, 3) or frame.dtype != np.uint8:
+        good = (
+            frame.dtype == np.uint8
+            and frame.ndim == 3
+            and frame.shape[:2] == (height, width)
+            and frame.shape[2] in _PIXEL_FORMATS
+        )
+        if not good:
             raise ValueError(
-                f"frame: expected uint8 of shape {(height, width, 3)}, "
+                f"frame: expected uint8 of shape {(height, width)} × 3 or 4 channels, "
                 f"got {frame.dtype} {frame.shape}"
             )
-        return memoryview(np.ascontiguousarray(frame)).cast("B")
+        return np.ascontiguousarray(frame)
 
     def write(self, frame: np.ndarray) -> None:
-        """Send one H×W×3 uint8 frame to the encoder (blocks while ffmpeg catches up)."""
-        if self._process is None or self._process.stdin is None:
-            raise RuntimeError("write() on a writer that is not open")
+        """Send one frame to the encoder (blocks while ffmpeg catches up)."""
+        frame = self._checked(frame)
+        if self._process is None:
+            self._shape = frame.shape
+            self._process = self._start(frame)
+        elif frame.shape != self._shape:
+            message = f"frame: expected shape {self._shape} like the first, got {frame.shape}"
+            raise ValueError(message)
+        assert self._process.stdin is not None
         try:
-            self._process.stdin.write(self._bytes(frame))
+            self._process.stdin.write(memoryview(frame).cast("B"))
         except BrokenPipeError:
             self._process.wait()
             raise OutputError(f"{self.path}: ffmpeg stopped: {_last_line(self._stderr)}") from None
@@ -206,11 +219,9 @@ class VideoWriter:
         """Finish encoding; raise ``OutputError`` if ffmpeg failed."""
         process = self._process
         if process is None:
-            return
-        if self.frames_written == 0:
             raise OutputError(f"{self.path}: no frames to write")
+        assert process.stdin is not None
         with contextlib.suppress(BrokenPipeError):
-            assert process.stdin is not None
             process.stdin.close()
         status = process.wait()
         self._process = None
