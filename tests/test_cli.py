@@ -239,17 +239,14 @@ def test_render_error_is_one_line_and_writes_nothing(case: str, existing: bool) 
 def test_render_failing_midway_keeps_the_previous_file(monkeypatch: pytest.MonkeyPatch) -> None:
     from adamviz import render
 
-    original = render.Animation.frames
+    original = render.Animation.frame_rgba
 
-    def frames_then_fail(
-        self: render.Animation, indices: list[int] | None = None
-    ) -> Iterator[np.ndarray]:
-        for count, frame in enumerate(original(self, indices)):
-            if count == 2:
-                raise OutputError("x.mp4: disk full (simulated)")
-            yield frame
+    def fail_on_the_third_frame(self: render.Animation, index: int) -> np.ndarray:
+        if index == 2:
+            raise OutputError("x.mp4: disk full (simulated)")
+        return original(self, index)
 
-    monkeypatch.setattr(render.Animation, "frames", frames_then_fail)
+    monkeypatch.setattr(render.Animation, "frame_rgba", fail_on_the_third_frame)
     write("x.yaml", TINY)
     Path("x.mp4").write_bytes(b"a good figure")
     result = invoke("render", "x.yaml", "-o", "x.mp4")
