@@ -1,0 +1,190 @@
+"""The scenario models: hyperparameters, parameters, render settings and the whole scenario.
+
+Field types come from :mod:`adamviz.scenario_fields`, gradient patterns from
+:mod:`adamviz.gradient_patterns`; :func:`draw_gradients` turns validated
+parameters into the :class:`GradientStream` the kernel reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+from pydantic import AfterValidator, Field, PrivateAttr
+from pydantic_core import PydanticCustomError
+
+from adamviz.errors import Problem, ScenarioError
+from adamviz.gradient_patterns import Array, DrawError, Gradient, LossPattern
+from adamviz.gradients import GradientStream
+from adamviz.problem_text import KeyPath, dotted
+from adamviz.scenario_fields import (
+    EXPECTED,
+    MAX_PARAMETERS,
+    MAX_STEPS,
+    PANELS,
+    Decay,
+    Name,
+    NonNegative,
+    Number,
+    Panel,
+    Positive,
+    Seed,
+    StepCount,
+    StrictModel,
+    Text,
+    even_int,
+    expect,
+    expect_list,
+)
+
+
+class Optimizer(StrictModel):
+    """Adam's hyperparameters; the defaults are ``torch.optim.Adam``'s."""
+
+    lr: Positive = Field(1e-3, description="Learning rate η (> 0).")
+    beta1: Decay = Field(0.9, description="Decay of the first moment m, in [0, 1).")
+    beta2: Decay = Field(0.999, description="Decay of the second moment v, in [0, 1).")
+    eps: NonNegative = Field(1e-8, description="ε added to √v̂ in the denominator (>= 0).")
+
+
+class Parameter(StrictModel):
+    """One scalar parameter θ and the gradients Adam sees for it."""
+
+    name: Name = Field(description="Label in the figure; unique within the scenario.")
+    init: Number = Field(0.0, description="θ before the first step.")
+    gradient: Gradient = Field(description="The gradient pattern, chosen by its 'pattern' key.")
+
+
+def _unique_names(parameters: list[Parameter]) -> list[Parameter]:
+    first: dict[str, int] = {}
+    for index, parameter in enumerate(parameters):
+        if parameter.name in first:
+            raise PydanticCustomError(
+                EXPECTED,
+                "expected {expected}",
+                {
+                    "expected": "a unique name",
+                    "found": f"{parameter.name!r} (also parameters[{first[parameter.name]}].name)",
+                    "at": (index, "name"),
+                },
+            )
+        first[parameter.name] = index
+    return parameters
+
+
+def _unique_panels(panels: list[str]) -> list[str]:
+    for index, panel in enumerate(panels):
+        if panel in panels[:index]:
+            raise PydanticCustomError(
+                EXPECTED,
+                "expected {expected}",
+                {"expected": "each panel once", "found": f"{panel!r} again", "at": (index,)},
+            )
+    return panels
+
+
+class Render(StrictModel):
+    """How the animation looks; the renderer reads it, the simulation ignores it."""
+
+    fps: Annotated[int, Field(ge=1, le=60), expect("an integer from 1 to 60")] = Field(
+        20, description="Frames (= steps) per second."
+    )
+    width: even_int(160, 3840) = Field(960, description="Frame width in pixels (even).")
+    height: even_int(90, 2160) = Field(540, description="Frame height in pixels (even).")
+    panels: Annotated[
+        list[Panel],
+        expect_list(f"a non-empty list of panels ({', '.join(PANELS)})", 1),
+        AfterValidator(_unique_panels),
+    ] = Field(
+        default_factory=lambda: ["gradients", "ratio"],
+        min_length=1,
+        description="Panels from top to bottom: gradients, ratio, step_size, theta.",
+    )
+
+
+class Scenario(StrictModel):
+    """A validated scenario: what to simulate and how to draw it.
+
+    ``load`` is the usual way to get one; it also sets ``source`` and draws the
+    gradients once, so that every mistake in the file is reported at load.
+    """
+
+    title: Name = Field(description="Shown above the animation.")
+    description: Text = Field("", description="A paragraph a reader sees beside the animation.")
+    steps: StepCount = Field(description=f"Number of Adam steps (= frames), 1 to {MAX_STEPS}.")
+    seed: Seed = Field(0, description="Seed for every random draw; same seed, same numbers.")
+    optimizer: Optimizer = Field(default_factory=Optimizer, description="Adam's hyperparameters.")
+    parameters: Annotated[
+        list[Parameter],
+        expect_list(f"a list of 1 to {MAX_PARAMETERS} parameters", 1, MAX_PARAMETERS),
+        AfterValidator(_unique_names),
+    ] = Field(
+        min_length=1,
+        max_length=MAX_PARAMETERS,
+        description="The parameters, one column of the figure each.",
+    )
+    render: Render = Field(default_factory=Render, description="Frame rate, size and panels.")
+
+    # Private, so a YAML file cannot set them and they stay out of dumps and the schema.
+    _source: Path = PrivateAttr(default_factory=lambda: Path("<scenario>"))
+    _stream: GradientStream | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> Path:
+        """The file this scenario came from; relative gradient files resolve beside it."""
+        return self._source
+
+    @property
+    def param_names(self) -> list[str]:
+        return [parameter.name for parameter in self.parameters]
+
+    def theta0(self) -> np.ndarray:
+        """θ before the first step, float64, one entry per parameter."""
+        return np.array([parameter.init for parameter in self.parameters], dtype=np.float64)
+
+    def gradient_stream(self) -> GradientStream:
+        """The gradients, drawn once and cached (``load`` has already drawn them).
+
+        Raises :class:`ScenarioError` (without line numbers) if a scenario built
+        in code names a missing file or too few values.
+        """
+        if self._stream is None:
+            stream, problems = draw_gradients(
+                self.steps, self.seed, self.parameters, self.source.parent
+            )
+            if stream is None:
+                raise ScenarioError(
+                    [Problem(str(self.source), None, dotted(p), m) for p, m in problems]
+                )
+            self._stream = stream
+        return self._stream
+
+
+def draw_gradients(
+    steps: int, seed: int, parameters: Sequence[Parameter | None], folder: Path
+) -> tuple[GradientStream | None, list[tuple[KeyPath, str]]]:
+    """Draw every parameter's column; ``None`` entries (invalid ones) are skipped.
+
+    Each parameter gets its own child of ``SeedSequence(seed)``, so adding a
+    parameter never changes another's numbers. Returns a stream only if every
+    parameter was given and drawn.
+    """
+    children = np.random.SeedSequence(seed).spawn(len(parameters))
+    columns: list[Array] = []
+    losses: list[tuple[int, Callable[[float], float]]] = []
+    problems: list[tuple[KeyPath, str]] = []
+    for index, (parameter, child) in enumerate(zip(parameters, children, strict=True)):
+        if parameter is None:
+            continue
+        spec = parameter.gradient
+        try:
+            columns.append(spec.materialize(steps, np.random.default_rng(child), folder))
+        except DrawError as error:
+            problems.extend(error.under(("parameters", index, "gradient")))
+        if isinstance(spec, LossPattern):
+            losses.append((index, spec.gradient_function()))
+    if problems or not columns or len(columns) != len(parameters):
+        return None, problems
+    return GradientStream(np.column_stack(columns), tuple(losses)), []
