@@ -11,7 +11,7 @@ uses an explicit ``Figure`` with an Agg canvas, never ``pyplot`` state.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import matplotlib
@@ -59,7 +59,7 @@ def _padded(lo: float, hi: float, pad: float = 0.08) -> tuple[float, float]:
     """Limits a little wider than the data, so nothing touches the frame."""
     if not np.isfinite(lo) or not np.isfinite(hi):
         lo, hi = -1.0, 1.0
-    if hi - lo <= 1e-300 * max(1.0, abs(lo), abs(hi)):
+    if hi == lo:  # a flat line: centre it rather than pin it to an edge
         half = abs(lo) * 0.5 if lo else 1.0
         return lo - half, hi + half
     span = hi - lo
@@ -98,7 +98,7 @@ class Animation:
         self._scale = spec.height / 540  # fonts and lines grow with the picture
         self._steps = np.arange(1, trace.steps + 1, dtype=np.float64)
         self._animated: list[Artist] = []
-        self._updaters: list = []
+        self._updaters: list[Callable[[int], None]] = []  # each sets its artists for frame i
         self._build()
         self._background = self._draw_background()
 
@@ -326,5 +326,5 @@ class Animation:
             yield self.frame(index)
 
     def close(self) -> None:
-        """Release the figure's memory (a no-op for the garbage collector's sake)."""
+        """Drop the figure's artists and pixels now rather than at garbage collection."""
         self.figure.clear()
