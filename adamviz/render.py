@@ -24,8 +24,10 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 from .kernel import Trace
+from .stamped_text import StampedText
 
 # The visual language (DESIGN.md "The picture"): grey lollipops, blue m̂, orange √v̂.
 GRADIENT_GREY = "#9a9a9a"
@@ -53,6 +55,18 @@ class FigureSpec:
     height: int = 540
     #: Per parameter, where its loss has its minimum (a reference line in the θ panel).
     minima: Sequence[float | None] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class _Stamp:
+    """A label stamped every frame: its glyphs, its text for frame i, and its anchor."""
+
+    stamp: StampedText
+    text_of: Callable[[int], str]
+    x: float
+    y: float
+    ha: str
+    va: str
 
 
 def _padded(lo: float, hi: float, pad: float = 0.08) -> tuple[float, float]:
@@ -99,6 +113,8 @@ class Animation:
         self._steps = np.arange(1, trace.steps + 1, dtype=np.float64)
         self._animated: list[Artist] = []
         self._updaters: list[Callable[[int], None]] = []  # each sets its artists for frame i
+        self._labels: list[tuple[Text, Callable[[int], str]]] = []
+        self._stamps: list[_Stamp] = []
         self._build()
         self._background = self._draw_background()
 
@@ -121,11 +137,12 @@ class Animation:
             gridspec_kw={"height_ratios": heights},
         )
         fig.suptitle(spec.title, x=0.01, ha="left", fontsize=15 * s, fontweight="bold")
-        self._step_text = fig.text(
-            0.99, 0.985, "", ha="right", va="top", fontsize=12 * s, color=THETA_BLACK
-        )
-        self._animate(self._step_text)
-        self._updaters.append(self._update_step_text)
+        steps = self.trace.steps
+        counter = fig.text(
+            0.99, 0.985, f"step {steps} / {steps}", ha="right", va="top",
+            fontsize=12 * s, color=THETA_BLACK,
+        )  # fmt: skip
+        self._label(counter, lambda i: f"step {i + 1} / {steps}")
 
         for column in range(self.trace.params):
             for row, panel in enumerate(spec.panels):
@@ -158,14 +175,21 @@ class Animation:
         (line,) = ax.plot([], [], color=color, linewidth=width * self._scale, **kwargs)
         return self._animate(line)
 
-    def _value_text(self, ax: Axes, color: str) -> Artist:
+    def _label(self, placeholder: Text, text_of: Callable[[int], str]) -> None:
+        """A label that changes every frame, stamped where ``placeholder`` stands.
+
+        The placeholder, holding the widest text, is drawn only while the
+        layout is made, so that room is left for the label.
+        """
+        self._labels.append((placeholder, text_of))
+
+    def _value_label(self, ax: Axes, color: str, text_of: Callable[[int], str]) -> None:
         # Above the panel's top-right corner: inside, a curve would run into it.
-        # The placeholder makes the layout leave room for the widest value.
-        text = ax.text(
-            1.0, 1.02, "ratio -0.000e+00", transform=ax.transAxes, ha="right", va="bottom",
-            fontsize=10 * self._scale, color=color, fontweight="bold",
+        placeholder = ax.text(
+            1.0, 1.02, "step size -0.000e+00", transform=ax.transAxes, ha="right",
+            va="bottom", fontsize=10 * self._scale, color=color, fontweight="bold",
         )  # fmt: skip
-        return self._animate(text)
+        self._label(placeholder, text_of)
 
     def _build_gradients(self, ax: Axes, column: int) -> None:
         trace, s = self.trace, self._scale
@@ -220,12 +244,11 @@ class Animation:
         for level in (-1.0, 1.0):
             ax.axhline(level, color=REFERENCE_GREY, linewidth=0.8 * s, linestyle="--", zorder=0)
         line = self._line(ax, RATIO_PURPLE, 2.0)
-        text = self._value_text(ax, RATIO_PURPLE)
+        self._value_label(ax, RATIO_PURPLE, lambda i: f"ratio {_format_ratio(ratio[i])}")
         steps = self._steps
 
         def draw(i: int) -> None:
             line.set_data(steps[: i + 1], ratio[: i + 1])
-            text.set_text(f"ratio {_format_ratio(ratio[i])}")
 
         self._updaters.append(draw)
         ax.set_ylabel(r"$\hat{m}/(\sqrt{\hat{v}}+\epsilon)$", fontsize=9 * s)
@@ -242,12 +265,11 @@ class Animation:
         else:
             ax.set_ylim(*_padded(min(0.0, lo), hi))
         line = self._line(ax, STEP_GREEN, 2.0)
-        text = self._value_text(ax, STEP_GREEN)
+        self._value_label(ax, STEP_GREEN, lambda i: f"step size {_format_value(size[i])}")
         steps = self._steps
 
         def draw(i: int) -> None:
             line.set_data(steps[: i + 1], size[: i + 1])
-            text.set_text(f"step size {_format_value(size[i])}")
 
         self._updaters.append(draw)
         ax.set_ylabel(r"$\eta/(\sqrt{\hat{v}}+\epsilon)$", fontsize=9 * s)
@@ -263,11 +285,10 @@ class Animation:
             ax.axhline(minimum, color=REFERENCE_GREY, linewidth=0.8 * s, linestyle="--")
         ax.set_ylim(*_padded(lo, hi))
         line = self._line(ax, THETA_BLACK, 2.0)
-        text = self._value_text(ax, THETA_BLACK)
+        self._value_label(ax, THETA_BLACK, lambda i: f"θ {_format_value(theta[i + 1])}")
 
         def draw(i: int) -> None:
             line.set_data(steps[: i + 2], theta[: i + 2])
-            text.set_text(f"θ {_format_value(theta[i + 1])}")
 
         self._updaters.append(draw)
         ax.set_ylabel("θ", fontsize=10 * s)
@@ -285,14 +306,20 @@ class Animation:
             fontsize=10 * s, handlelength=1.8,
         )  # fmt: skip
 
-    def _update_step_text(self, i: int) -> None:
-        self._step_text.set_text(f"step {i + 1} / {self.trace.steps}")
-
     def _draw_background(self) -> object:
-        # Lay out once with every artist in place (so the layout leaves room for
-        # all of it), then freeze the layout: later draws must not move an axis.
+        # Lay out once with every placeholder in place (so the layout leaves room
+        # for the labels), then freeze the layout: later draws must not move an
+        # axis. The second draw, without the placeholders, is the background.
         self.canvas.draw()
         self.figure.set_layout_engine("none")
+        for placeholder, text_of in self._labels:
+            anchor = placeholder.get_transform().transform(placeholder.get_position())
+            stamp = StampedText(
+                placeholder.get_fontproperties(), placeholder.get_color(), self.figure.dpi
+            )
+            ha, va = placeholder.get_horizontalalignment(), placeholder.get_verticalalignment()
+            self._stamps.append(_Stamp(stamp, text_of, float(anchor[0]), float(anchor[1]), ha, va))
+            placeholder.set_visible(False)
         self.canvas.draw()
         return self.canvas.copy_from_bbox(self.figure.bbox)
 
@@ -306,6 +333,9 @@ class Animation:
             update(index)
         for artist in self._animated:
             self.figure.draw_artist(artist)
+        pixels = np.asarray(self.canvas.buffer_rgba())
+        for label in self._stamps:
+            label.stamp.draw(pixels, label.text_of(index), label.x, label.y, label.ha, label.va)
         return self.canvas.buffer_rgba()
 
     def frame_rgba(self, index: int) -> np.ndarray:
