@@ -226,3 +226,11 @@ def test_movie_writer_serves_funcanimation(tmp_path: Path, suffix: str) -> None:
     frames = iio.imread(tmp_path / f"user.{suffix}")
     assert frames.shape == (5, 180, 320, 3)
     assert pixels_near(frames[-1], MEAN_BLUE, 40) > 20
+
+
+def test_the_loader_and_the_renderer_know_the_same_panels() -> None:
+    # Kept in two places on purpose: the loader must not import matplotlib.
+    from adamviz.render import PANELS as DRAWN
+    from adamviz.scenario import PANELS as ACCEPTED
+
+    assert tuple(ACCEPTED) == tuple(DRAWN)
