@@ -89,9 +89,7 @@ def effective_step_size(v_hat: np.ndarray, config: AdamConfig) -> np.ndarray:
         return config.lr / (np.sqrt(v_hat) + config.eps)
 
 
-def update(
-    grads: np.ndarray, state: AdamState, config: AdamConfig
-) -> tuple[np.ndarray, AdamState]:
+def update(grads: np.ndarray, state: AdamState, config: AdamConfig) -> tuple[np.ndarray, AdamState]:
     """One Adam step: the parameter updates (``-lr · ratio``) and the new state."""
     beta1, beta2 = config.beta1, config.beta2
     count = state.count + 1

@@ -16,11 +16,23 @@ KeyPath = tuple[str | int, ...]
 
 
 def dotted(path: KeyPath) -> str:
-    """``("parameters", 0, "gradient")`` → ``parameters[0].gradient``."""
+    """``("parameters", 0, "gradient")`` → ``parameters[0].gradient``.
+
+    A key that would read ambiguously (blank, padded, holding a line break or
+    the path's own ``.[]``) is shown quoted: ``parameters[0].'tit le '``.
+    """
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            name = part if _plain_key(part) else repr(part)
+            text += f".{name}" if text else name
     return text
+
+
+def _plain_key(key: str) -> bool:
+    return bool(key) and key.isprintable() and key == key.strip() and not set(key) & set(".[]")
 
 
 def _truncate(text: str, limit: int = 40) -> str:

@@ -59,6 +59,10 @@ class AtomicFile:
         self.path = Path(path)
         if self.path.is_dir():
             raise OutputError(f"{self.path}: is a folder, expected a file name")
+        if self.path.exists() and not self.path.is_file():
+            # A device or a pipe (/dev/full, /dev/stdout): renaming over it would
+            # replace the device node itself, so it is refused.
+            raise OutputError(f"{self.path}: is not a regular file, expected a file name")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:

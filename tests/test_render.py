@@ -188,9 +188,10 @@ def test_an_encoder_failure_is_an_output_error(tmp_path: Path) -> None:
 
 def test_a_frame_of_the_wrong_size_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "movie.mp4"
-    with pytest.raises(ValueError, match="expected uint8"), VideoWriter(
-        path, (320, 180), 10, "mp4"
-    ) as writer:
+    with (
+        pytest.raises(ValueError, match="expected uint8"),
+        VideoWriter(path, (320, 180), 10, "mp4") as writer,
+    ):
         writer.write(np.zeros((10, 10, 3), np.uint8))
     assert not path.exists()
 
@@ -234,3 +235,9 @@ def test_the_loader_and_the_renderer_know_the_same_panels() -> None:
     from adamviz.scenario import PANELS as ACCEPTED
 
     assert tuple(ACCEPTED) == tuple(DRAWN)
+
+
+def test_a_device_in_the_way_is_an_output_error() -> None:
+    with pytest.raises(OutputError, match="is not a regular file"):
+        write_png("/dev/full", np.zeros((4, 4, 3), np.uint8))
+    assert Path("/dev/full").is_char_device()

@@ -1,0 +1,352 @@
+"""Property-based tests (hypothesis): bad input of any shape is a ScenarioError, never a crash.
+
+The default run keeps each property to 100 examples (a few seconds each).
+The ``slow`` variants run many more examples; setup.cfg deselects them by
+default, run them with::
+
+    pytest -m slow tests/test_fuzz.py
+
+Properties:
+
+1. Any YAML-ish document, random bytes or random text, loaded with
+   ``scenario.load``, gives a Scenario or a ScenarioError, nothing else; every
+   problem is one line shaped ``<file>:<line>: ...`` or ``<file>: ...``.
+2. A small valid scenario with a field mutated (wrong type, sign flip, huge or
+   tiny magnitude, missing, an extra unknown key): the same, and when it loads
+   the simulation's ratio and theta hold no NaN.
+3. ``adamviz validate FILE`` on such files exits 0 or 1; on 1 every stderr
+   line starts with ``Error: ``; never a traceback.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from adamviz.cli import cli
+from adamviz.errors import ScenarioError
+from adamviz.scenario import Scenario, load
+from adamviz.simulate import simulate
+
+FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+MAX_SIMULATED_STEPS = 2000
+
+
+@pytest.fixture(scope="module")
+def folder() -> Iterator[Path]:
+    # One folder for the module: hypothesis reruns a test body many times, and
+    # a function-scoped tmp_path would be shared across those runs anyway.
+    with tempfile.TemporaryDirectory(prefix="adamviz-fuzz-") as name:
+        yield Path(name)
+
+
+# ----------------------------------------------------------------------------- the property
+
+
+def check_problem_lines(error: ScenarioError, file: str) -> None:
+    shape = re.compile(rf"^{re.escape(file)}(?::[1-9][0-9]*)?: \S.*$")
+    assert error.problems, "a ScenarioError without problems"
+    for problem in error.problems:
+        text = str(problem)
+        assert "\n" not in text and "\r" not in text, repr(text)
+        assert shape.match(text), repr(text)
+    assert len(error.lines()) == len(error.problems), error.lines()
+
+
+def load_or_problems(path: Path) -> Scenario | None:
+    """Scenario.load's contract: a Scenario, or a ScenarioError of well-shaped lines."""
+    try:
+        return load(path)
+    except ScenarioError as error:
+        check_problem_lines(error, str(path))
+        return None
+    # Anything else propagates and fails the test, with hypothesis's minimal example.
+
+
+def check_simulation(scenario: Scenario) -> None:
+    if scenario.steps > MAX_SIMULATED_STEPS:
+        return
+    trace = simulate(scenario)
+    for name in ("ratio", "theta"):
+        values = np.asarray(getattr(trace, name), dtype=float)
+        assert not np.isnan(values).any(), f"NaN in {name}: {values.ravel()[:10]}"
+
+
+# ----------------------------------------------------------------------------- 1. any document
+
+KNOWN_KEYS = (
+    "title", "description", "steps", "seed", "optimizer", "lr", "beta1", "beta2", "eps",
+    "parameters", "name", "init", "gradient", "pattern", "value", "values", "noise", "repeat",
+    "amplitude", "period", "offset", "phase", "start", "scale", "drift", "path", "column",
+    "loss", "center", "render", "fps", "width", "height", "panels", "steps", "segments",
+    "constant", "sequence", "square", "sine", "random_walk", "file", "quadratic", "absolute",
+)  # fmt: skip
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=-3, max_value=300),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.sampled_from(KNOWN_KEYS),
+)
+keys = st.one_of(st.sampled_from(KNOWN_KEYS), st.text(max_size=10))
+documents = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(keys, children, max_size=6),
+    ),
+    max_leaves=30,
+)
+
+
+def write(folder: Path, data: bytes | str, name: str = "fuzz.yaml") -> Path:
+    path = folder / name
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_bytes(data.encode("utf-8", "surrogatepass"))
+    return path
+
+
+def check_document(folder: Path, document: Any) -> None:
+    text = yaml.safe_dump(document, allow_unicode=True)
+    load_or_problems(write(folder, text))
+
+
+@FAST
+@given(document=documents)
+def test_any_yaml_document_is_a_scenario_or_problems(folder: Path, document: Any) -> None:
+    check_document(folder, document)
+
+
+@FAST
+@given(document=st.dictionaries(keys, documents, min_size=1, max_size=8))
+def test_any_yaml_mapping_is_a_scenario_or_problems(folder: Path, document: Any) -> None:
+    check_document(folder, document)
+
+
+@FAST
+@given(data=st.binary(max_size=300))
+def test_random_bytes_are_problems(folder: Path, data: bytes) -> None:
+    load_or_problems(write(folder, data))
+
+
+@FAST
+@given(text=st.text(max_size=300))
+def test_random_text_is_problems(folder: Path, text: str) -> None:
+    load_or_problems(write(folder, text))
+
+
+YAML_BITS = st.sampled_from(
+    [": ", "- ", "\n", "  ", "{", "}", "[", "]", ",", "&a ", "*a", "<<: ", "!!", "!foo ",
+     "? ", "|", ">", "'", '"', "#", "---", "...", "%YAML 1.1\n", "title", "steps: ",
+     "parameters:\n  - ", "1e300", ".nan", "-.inf", "\t", "\ufeff", "\x00"]
+)  # fmt: skip
+
+
+@FAST
+@given(parts=st.lists(st.one_of(YAML_BITS, st.text(max_size=5)), max_size=40))
+def test_yaml_like_text_is_problems(folder: Path, parts: list[str]) -> None:
+    load_or_problems(write(folder, "".join(parts)))
+
+
+# ----------------------------------------------------------------------------- 2. one field mutated
+
+VALID: dict[str, Any] = {
+    "title": "Fuzz",
+    "description": "A small valid scenario.",
+    "steps": 5,
+    "seed": 0,
+    "optimizer": {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+    "parameters": [
+        {
+            "name": "w",
+            "init": 0.0,
+            "gradient": {"pattern": "constant", "value": 1.0, "noise": 0.1},
+        }
+    ],
+    "render": {"fps": 20, "width": 320, "height": 180, "panels": ["gradients", "ratio"]},
+}
+
+
+def key_paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path into VALID, containers included (not the root)."""
+    paths: list[tuple[Any, ...]] = [prefix] if prefix else []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            paths += key_paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            paths += key_paths(value, (*prefix, index))
+    return paths
+
+
+PATHS = key_paths(VALID)
+MAGNITUDES = [1e300, -1e300, 1e-300, -1e-300, 0, 0.0, -0.0, math.inf, -math.inf, math.nan,
+              1, -1, 2, 10**6, -(10**6), 2**63, -(2**63), 10**30, 100_000, 100_001]  # fmt: skip
+
+wrong_values = st.one_of(
+    st.sampled_from(["", " ", "1", "1e-8", "nan", "constant", "quadratic", "w"]),
+    st.text(max_size=8),
+    st.lists(st.sampled_from([1, "a", None, 1.5]), max_size=3),
+    st.dictionaries(st.sampled_from(["a", "pattern", "value"]), st.integers(), max_size=2),
+    st.booleans(),
+    st.none(),
+    st.sampled_from(MAGNITUDES),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.sampled_from(["sequence", "square", "sine", "segments", "random_walk", "file", "loss"]),
+)
+
+
+@st.composite
+def mutations(draw: st.DrawFn) -> tuple[str, tuple[Any, ...], Any]:
+    path = draw(st.sampled_from(PATHS))
+    kind = draw(st.sampled_from(["replace", "sign", "missing", "extra"]))
+    value = draw(wrong_values) if kind in ("replace", "extra") else None
+    return kind, path, value
+
+
+def mutated(changes: list[tuple[str, tuple[Any, ...], Any]]) -> dict[str, Any]:
+    data = copy.deepcopy(VALID)
+    for kind, path, value in changes:
+        parent: Any = data
+        try:
+            for part in path[:-1]:
+                parent = parent[part]
+            current = parent[path[-1]]
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier change removed or replaced this path
+        if not isinstance(parent, dict | list):
+            continue  # an earlier change put a string where a list was
+        last = path[-1]
+        if kind == "replace":
+            parent[last] = value
+        elif kind == "sign":
+            if isinstance(current, bool) or not isinstance(current, int | float):
+                continue
+            parent[last] = -current
+        elif kind == "missing":
+            del parent[last]
+        elif isinstance(current, dict):  # extra: an unknown key inside this mapping
+            current[f"unknown_{len(current)}"] = value
+        elif isinstance(parent, dict):  # extra: an unknown key beside this one
+            parent[f"{last}_extra"] = value
+    return data
+
+
+def check_mutated(folder: Path, changes: list[tuple[str, tuple[Any, ...], Any]]) -> None:
+    data = mutated(changes)
+    steps = data.get("steps")
+    if isinstance(steps, int) and not isinstance(steps, bool) and steps > MAX_SIMULATED_STEPS:
+        data["steps"] = MAX_SIMULATED_STEPS  # keep the draw and simulation fast
+    path = write(folder, yaml.safe_dump(data))
+    scenario = load_or_problems(path)
+    if scenario is not None:
+        check_simulation(scenario)
+
+
+def test_the_unmutated_scenario_is_valid(folder: Path) -> None:
+    scenario = load_or_problems(write(folder, yaml.safe_dump(VALID)))
+    assert scenario is not None
+    check_simulation(scenario)
+
+
+@FAST
+@given(change=mutations())
+def test_one_field_mutated(folder: Path, change: tuple[str, tuple[Any, ...], Any]) -> None:
+    check_mutated(folder, [change])
+
+
+@FAST
+@given(changes=st.lists(mutations(), min_size=2, max_size=4))
+def test_several_fields_mutated(
+    folder: Path, changes: list[tuple[str, tuple[Any, ...], Any]]
+) -> None:
+    check_mutated(folder, changes)
+
+
+# ----------------------------------------------------------------------------- 3. the CLI
+
+
+def check_validate(folder: Path, text: str) -> None:
+    path = write(folder, text, "cli.yaml")
+    result = CliRunner().invoke(cli, ["validate", str(path)], prog_name="adamviz")
+    assert result.exit_code in (0, 1), (result.exit_code, result.output, result.exception)
+    assert "Traceback" not in result.output and "Traceback" not in result.stderr
+    if result.exit_code == 1:
+        lines = result.stderr.splitlines()
+        assert lines, "exit 1 with nothing on stderr"
+        for line in lines:
+            assert line.startswith("Error: "), repr(line)
+    else:
+        assert result.stdout == f"{path}: ok\n"
+        assert result.stderr == ""
+
+
+@FAST
+@given(changes=st.lists(mutations(), min_size=1, max_size=3))
+def test_validate_on_mutated_files(
+    folder: Path, changes: list[tuple[str, tuple[Any, ...], Any]]
+) -> None:
+    check_validate(folder, yaml.safe_dump(mutated(changes)))
+
+
+@FAST
+@given(document=documents)
+def test_validate_on_any_document(folder: Path, document: Any) -> None:
+    check_validate(folder, yaml.safe_dump(document, allow_unicode=True))
+
+
+# ----------------------------------------------------------------------------- slow variants
+
+
+@pytest.mark.slow
+@SLOW
+@given(document=documents)
+def test_any_yaml_document_many(folder: Path, document: Any) -> None:
+    check_document(folder, document)
+
+
+@pytest.mark.slow
+@SLOW
+@given(data=st.one_of(st.binary(max_size=2000), st.text(max_size=2000)))
+def test_random_input_many(folder: Path, data: bytes | str) -> None:
+    load_or_problems(write(folder, data))
+
+
+@pytest.mark.slow
+@SLOW
+@given(parts=st.lists(st.one_of(YAML_BITS, st.text(max_size=5)), max_size=120))
+def test_yaml_like_text_many(folder: Path, parts: list[str]) -> None:
+    load_or_problems(write(folder, "".join(parts)))
+
+
+@pytest.mark.slow
+@SLOW
+@given(changes=st.lists(mutations(), min_size=1, max_size=5))
+def test_mutated_many(folder: Path, changes: list[tuple[str, tuple[Any, ...], Any]]) -> None:
+    check_mutated(folder, changes)
+
+
+@pytest.mark.slow
+@SLOW
+@given(changes=st.lists(mutations(), min_size=1, max_size=4))
+def test_validate_many(folder: Path, changes: list[tuple[str, tuple[Any, ...], Any]]) -> None:
+    check_validate(folder, yaml.safe_dump(mutated(changes)))
