@@ -157,7 +157,7 @@ def simulate(scenario: str, as_csv: bool, as_json: bool, output: Path | None) ->
     if output is None:
         write(trace, loaded.param_names, sys.stdout)
         return
-    from .writers import AtomicFile
+    from .atomic_file import AtomicFile
 
     with user_errors():
         target = AtomicFile(output)

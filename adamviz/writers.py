@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import secrets
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -30,6 +29,7 @@ import imageio.v3 as iio
 import imageio_ffmpeg
 import numpy as np
 
+from .atomic_file import AtomicFile
 from .errors import OutputError
 
 FORMATS = ("gif", "mp4", "png")
@@ -46,41 +46,6 @@ _CODEC_ARGS = {
         "-movflags", "+faststart", "-f", "mp4",
     ],
 }  # fmt: skip
-
-
-class AtomicFile:
-    """A hidden temporary file beside ``path``, renamed over it by ``commit()``.
-
-    Same folder, so the rename is atomic and the destination is either the old
-    good file or the new complete one, never a partial write.
-    """
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        if self.path.is_dir():
-            raise OutputError(f"{self.path}: is a folder, expected a file name")
-        if self.path.exists() and not self.path.is_file():
-            # A device or a pipe (/dev/full, /dev/stdout): renaming over it would
-            # replace the device node itself, so it is refused.
-            raise OutputError(f"{self.path}: is not a regular file, expected a file name")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            folder = self.path.parent
-            raise OutputError(f"{folder}: cannot create folder: {error.strerror}") from None
-        if not os.access(self.path.parent, os.W_OK):
-            raise OutputError(f"{self.path.parent}: folder is not writable")
-        self.temporary = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}.partial")
-
-    def commit(self) -> None:
-        try:
-            os.replace(self.temporary, self.path)
-        except OSError as error:
-            self.discard()
-            raise OutputError(f"{self.path}: cannot write: {error.strerror}") from None
-
-    def discard(self) -> None:
-        self.temporary.unlink(missing_ok=True)
 
 
 def _ffmpeg(args: list[str], stdin: int | None, stderr: BinaryIO) -> subprocess.Popen[bytes]:
