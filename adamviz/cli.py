@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -208,6 +209,106 @@ def schema() -> None:
     from .scenario import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", "folder", type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"), show_default=True, help="Folder for the figures and the manifest.",
+)  # fmt: skip
+@click.option(
+    "-j", "--jobs", type=click.IntRange(1, 256), default=None,
+    help="Scenarios rendered at once. Default: the number of cores.",
+)  # fmt: skip
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="gif",
+    show_default=True, help="Format of every figure.",
+)  # fmt: skip
+@click.option("--force", is_flag=True, help="Render everything, even what is up to date.")
+@click.option(
+    "--check", is_flag=True,
+    help="Render nothing: list stale, missing or modified figures and orphans; exit 1 if any.",
+)  # fmt: skip
+@click.option(
+    "--scheduler", metavar="ADDRESS",
+    help="Render on a Dask cluster (tcp://HOST:PORT) instead of local processes; "
+    "needs pip install 'adamviz[dask]'.",
+)  # fmt: skip
+def batch(
+    paths: tuple[Path, ...],
+    folder: Path,
+    jobs: int | None,
+    fmt: str,
+    force: bool,
+    check: bool,
+    scheduler: str | None,
+) -> None:
+    """Render every scenario in PATHS (files or folders; default: scenarios/) into a folder.
+
+    Only what changed is rendered again: a manifest in the output folder keeps
+    the hashes of each figure's scenario, the files it reads, the options and
+    adamviz's version. Each figure gets its numbers (CSV) beside it, and the
+    folder an index.html gallery. One failing scenario does not stop the
+    others; the exit status is then 1.
+
+    Examples:
+
+        adamviz batch scenarios/ -o output/ --jobs 4
+
+        adamviz batch --check      # in CI: exit 1 if a committed figure is stale
+    """
+    from .batch import check as check_batch
+    from .batch import run_batch
+
+    sources = list(paths) or [Path("scenarios")]
+    if check:
+        if force:
+            raise click.UsageError("--check renders nothing, so --force has no meaning with it")
+        with user_errors():
+            result = check_batch(sources, folder, fmt)
+        _report_check(result)
+        return
+    factory = None
+    if scheduler is not None:
+        from .batch_dask import dask_executor
+
+        with user_errors():
+            factory = dask_executor(scheduler)
+    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    try:
+        with user_errors():
+            report = run_batch(
+                sources, folder, fmt, jobs or os.cpu_count() or 1, force, sys.stderr, factory
+            )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    from .batch_progress import summary_lines
+
+    for line in summary_lines(report.rows):
+        click.echo(line)
+    for name in report.orphans:
+        click.echo(f"orphan: {folder / name} (no scenario makes it; not deleted)", err=True)
+    for line in report.errors:
+        click.echo(f"Error: {line}", err=True)
+    if report.failed:
+        sys.exit(1)
+
+
+def _report_check(result: Any) -> None:
+    """One line per figure that is not up to date, and per orphan; exit 1 if any."""
+    problems = [
+        f"{status.state}: {target.output} ({status.reason})"
+        for target, status in result.statuses
+        if not status.up_to_date
+    ]
+    problems += [f"orphan: {name} (no scenario makes it)" for name in result.orphans]
+    for line in problems:
+        click.echo(line)
+    if problems:
+        sys.exit(1)
+    count = len(result.statuses)
+    click.echo(f"{count} figure{'s' if count != 1 else ''} up to date")
 
 
 def main() -> None:

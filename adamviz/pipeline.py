@@ -6,6 +6,7 @@ each stage it joins knows nothing of the stages after it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,8 +52,17 @@ def animation(scenario: Scenario, options: RenderOptions = RenderOptions()) -> A
     return Animation(simulate(scenario), figure_spec(scenario, options))
 
 
-def render_scenario(scenario: Scenario, path: Path, options: RenderOptions) -> Path:
-    """Write the scenario's animation (or, for png, its last frame) to ``path``."""
+def render_scenario(
+    scenario: Scenario,
+    path: Path,
+    options: RenderOptions,
+    on_frame: Callable[[int, int], None] | None = None,
+) -> Path:
+    """Write the scenario's animation (or, for png, its last frame) to ``path``.
+
+    ``on_frame(done, total)``, if given, is called after each frame is handed
+    to the encoder: how a batch shows each scenario's progress.
+    """
     if options.fmt not in FORMATS:
         raise ValueError(f"fmt: expected one of {FORMATS}, got {options.fmt!r}")
     movie = animation(scenario, options)
@@ -69,6 +79,8 @@ def render_scenario(scenario: Scenario, path: Path, options: RenderOptions) -> P
         with VideoWriter(path, size, fps, options.fmt, palette) as writer:
             for index in range(movie.n_frames):
                 writer.write(movie.frame_rgba(index))
+                if on_frame is not None:
+                    on_frame(index + 1, movie.n_frames)
     finally:
         movie.close()
     return path

@@ -16,7 +16,14 @@ from pydantic import AfterValidator, Field, PrivateAttr
 from pydantic_core import PydanticCustomError
 
 from adamviz.errors import Problem, ScenarioError
-from adamviz.gradient_patterns import Array, DrawError, Gradient, LossPattern
+from adamviz.gradient_patterns import (
+    Array,
+    DrawError,
+    FilePattern,
+    Gradient,
+    LossPattern,
+    SegmentsPattern,
+)
 from adamviz.gradients import GradientStream
 from adamviz.problem_text import KeyPath, dotted
 from adamviz.scenario_fields import (
@@ -139,6 +146,19 @@ class Scenario(StrictModel):
     @property
     def param_names(self) -> list[str]:
         return [parameter.name for parameter in self.parameters]
+
+    def input_files(self) -> list[str]:
+        """The recorded-gradient files this scenario reads, as written (relative to its folder).
+
+        In the order they appear, each once: what ``adamviz batch`` hashes to know
+        whether a figure is still up to date.
+        """
+        paths: list[str] = []
+        for parameter in self.parameters:
+            spec = parameter.gradient
+            pieces = spec.segments if isinstance(spec, SegmentsPattern) else [spec]
+            paths += [piece.path for piece in pieces if isinstance(piece, FilePattern)]
+        return list(dict.fromkeys(paths))
 
     def theta0(self) -> np.ndarray:
         """θ before the first step, float64, one entry per parameter."""
