@@ -109,7 +109,8 @@ def _render(job: Job) -> dict[str, Any]:
         if _progress is not None and (done == total or done % 5 == 0):
             _progress.put((name, done, total))
 
-    render_scenario(scenario, output, RenderOptions(fmt=job.fmt), on_frame=report)
+    # The batch already renders a scenario per core: frames are drawn here, in order.
+    render_scenario(scenario, output, RenderOptions(fmt=job.fmt), report, frame_workers=0)
     numbers = io.StringIO()
     write_csv(simulate(scenario), scenario.param_names, numbers)
     AtomicFile(job.numbers).write_text(numbers.getvalue())

@@ -182,6 +182,27 @@ class Scenario(StrictModel):
         return self._stream
 
 
+#: Beyond these magnitudes g² is not a normal float64 (it overflows to inf, or
+#: underflows toward 0), and v, √v̂ and the ratio would show rounding, not Adam.
+LARGEST_GRADIENT = 1e154
+SMALLEST_GRADIENT = 1.5e-154
+
+
+def _unrepresentable_square(column: Array) -> str | None:
+    """Why a drawn column cannot go through Adam in float64, naming its first bad step."""
+    magnitude = np.abs(column)
+    bad = np.flatnonzero(
+        (magnitude > LARGEST_GRADIENT) | ((magnitude < SMALLEST_GRADIENT) & (magnitude > 0))
+    )
+    if bad.size == 0:
+        return None
+    step = int(bad[0]) + 1
+    return (
+        f"expected gradients of magnitude {SMALLEST_GRADIENT:g} to {LARGEST_GRADIENT:g} (or 0), "
+        f"so that g² is a normal float64, got {column[bad[0]]:g} at step {step}"
+    )
+
+
 def draw_gradients(
     steps: int, seed: int, parameters: Sequence[Parameter | None], folder: Path
 ) -> tuple[GradientStream | None, list[tuple[KeyPath, str]]]:
@@ -200,9 +221,14 @@ def draw_gradients(
             continue
         spec = parameter.gradient
         try:
-            columns.append(spec.materialize(steps, np.random.default_rng(child), folder))
+            column = spec.materialize(steps, np.random.default_rng(child), folder)
         except DrawError as error:
             problems.extend(error.under(("parameters", index, "gradient")))
+        else:
+            columns.append(column)
+            problem = _unrepresentable_square(column)
+            if problem is not None:
+                problems.append((("parameters", index, "gradient"), problem))
         if isinstance(spec, LossPattern):
             losses.append((index, spec.gradient_function()))
     if problems or not columns or len(columns) != len(parameters):

@@ -98,7 +98,7 @@ def test_version_prints_the_package_version() -> None:
     assert result.output == f"adamviz, version {__version__}\n"
 
 
-@pytest.mark.parametrize("command", ["render", "simulate", "validate", "schema"])
+@pytest.mark.parametrize("command", ["render", "simulate", "validate", "schema", "batch"])
 def test_every_command_help_has_an_example(command: str) -> None:
     result = invoke(command, "--help")
     assert_exit(result, 0)

@@ -1,0 +1,54 @@
+"""Frames drawn by worker processes make the same file, byte for byte, as frames drawn here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+from adamviz.frame_workers import CHUNK, MIN_FRAMES, auto_frame_workers
+from adamviz.pipeline import RenderOptions, render_scenario
+from adamviz.scenario import load
+
+# More frames than two workers' first chunks, and not a multiple of a chunk.
+STEPS = 4 * CHUNK + 3
+SCENARIO = f"""\
+title: Drawn in parallel
+steps: {STEPS}
+parameters:
+  - name: w
+    gradient: {{pattern: constant, value: 1.0, noise: 0.5}}
+  - name: v
+    gradient: {{pattern: sine, amplitude: 2.0, period: 10}}
+render: {{width: 320, height: 180, panels: [gradients, ratio, step_size]}}
+"""
+
+
+@pytest.mark.parametrize("fmt", ["gif", "mp4"])
+def test_workers_write_the_same_bytes_as_a_serial_render(tmp_path: Path, fmt: str) -> None:
+    (tmp_path / "s.yaml").write_text(SCENARIO)
+    scenario = load(tmp_path / "s.yaml")
+    serial, parallel = tmp_path / f"serial.{fmt}", tmp_path / f"parallel.{fmt}"
+    seen: list[int] = []
+
+    render_scenario(scenario, serial, RenderOptions(fmt=fmt), frame_workers=0)
+    render_scenario(
+        scenario, parallel, RenderOptions(fmt=fmt),
+        on_frame=lambda done, total: seen.append(done), frame_workers=2,
+    )  # fmt: skip
+
+    assert parallel.read_bytes() == serial.read_bytes()
+    assert seen == list(range(1, STEPS + 1))
+    frames = iio.imread(parallel, index=None)
+    assert frames.shape[:3] == (STEPS, 180, 320)
+    assert not np.array_equal(frames[0], frames[-1])
+
+
+def test_workers_start_only_where_cores_are_spare_and_the_render_is_long() -> None:
+    assert auto_frame_workers(100_000, cores=2) == 0  # ffmpeg and the feeder take both
+    assert auto_frame_workers(MIN_FRAMES - 1, cores=16) == 0  # start-up would not pay
+    assert auto_frame_workers(MIN_FRAMES, cores=4) == 2
+    assert auto_frame_workers(MIN_FRAMES, cores=16) == 2  # a worker per 300 frames
+    assert auto_frame_workers(100_000, cores=16) == 14
