@@ -1,6 +1,7 @@
 """The gallery page a batch writes beside its figures: ``index.html``.
 
-One self-contained file (inline CSS, no script, no external font or CDN), so
+One self-contained file (inline CSS, no script, no external font or CDN, an
+empty inline icon so that a browser asks the host for no ``favicon.ico``), so
 it works opened from disk and served by any static host. Each figure is a
 card: its title, its description, the animation, and links to the animation
 and to its numbers (the ``simulate`` CSV). Links are relative and
@@ -106,6 +107,7 @@ def render_gallery(cards: Sequence[Card], title: str = "adamviz gallery") -> str
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>{html.escape(title)}</title>
 <style>{_STYLE}</style>
 </head>

@@ -1,0 +1,274 @@
+"""The gallery page: its HTML, and the page as headless Chromium loads it.
+
+The browser tests open a real batch's ``index.html`` from disk (``file://``)
+and from a static HTTP server on loopback, and check that every animation
+loads (a GIF decodes to its full size, an MP4 reaches a playable state),
+that every link points at a file that is there, and that the console and the
+network show no error. They need Playwright and Debian's ``chromium``
+(``.ci/run`` installs it); without them they are skipped, unless
+``ADAMVIZ_REQUIRE_BROWSER=1`` says that a skip would be a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import unquote, urlparse
+
+import pytest
+from click.testing import CliRunner
+
+from adamviz import __version__
+from adamviz.cli import cli
+from adamviz.gallery import GALLERY_NAME, Card, render_gallery, write_gallery
+
+WIDTH, HEIGHT = 320, 180
+# Chromium as root in a container, on a closed network: no sandbox, no GPU,
+# and none of the background connections a closed network would refuse.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# ----------------------------------------------------------------------------- the HTML
+
+
+def card(name: str = "up", animation: str = "up.gif", **fields: str) -> Card:
+    values = {"title": "Up", "description": "Gradients of 1.", "numbers": f"{name}.csv"}
+    return Card(name=name, animation=animation, **(values | fields))
+
+
+def test_a_card_holds_title_description_animation_and_numbers() -> None:
+    page = render_gallery([card()])
+
+    assert page.count("<article") == 1
+    assert '<img src="./up.gif"' in page
+    assert "<h2>Up</h2>" in page and "<p>Gradients of 1.</p>" in page
+    assert '<a class="numbers" href="./up.csv">' in page
+    assert "1 figure of" in page and f"adamviz {__version__}" in page
+
+
+def test_text_is_escaped_and_links_are_percent_encoded() -> None:
+    odd = card(
+        name="été donné",
+        animation="été donné.gif",
+        numbers="été donné.csv",
+        title="<script>alert(1)</script> & co",
+        description='"quoted" <b>bold</b>',
+    )
+    page = render_gallery([odd])
+
+    assert "<script>" not in page and "<b>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
+    assert "&quot;quoted&quot; &lt;b&gt;bold&lt;/b&gt;" in page
+    assert 'src="./%C3%A9t%C3%A9%20donn%C3%A9.gif"' in page
+    assert 'href="./%C3%A9t%C3%A9%20donn%C3%A9.csv"' in page
+
+
+def test_an_mp4_is_a_looping_muted_video() -> None:
+    page = render_gallery([card(animation="up.mp4")])
+
+    assert "<img" not in page
+    assert "<video autoplay loop muted playsinline" in page
+    assert '<source src="./up.mp4" type="video/mp4">' in page
+
+
+def test_cards_keep_their_order_and_an_empty_gallery_says_what_to_do() -> None:
+    page = render_gallery([card("b", "b.gif"), card("a", "a.gif")])
+    assert page.index('id="b"') < page.index('id="a"')
+    assert "2 figures of" in page
+
+    empty = render_gallery([])
+    assert "<article" not in empty and "adamviz batch" in empty
+
+
+def test_the_same_cards_give_the_same_bytes_and_an_unchanged_page_is_left_alone(
+    tmp_path: Path,
+) -> None:
+    path = write_gallery(tmp_path, [card()])
+    first = path.read_bytes(), path.stat().st_mtime_ns
+    os.utime(path, ns=(1, 1))
+
+    write_gallery(tmp_path, [card()])
+    assert path.read_bytes() == first[0] and path.stat().st_mtime_ns == 1
+
+    write_gallery(tmp_path, [card(title="Up, again")])
+    assert b"Up, again" in path.read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == [GALLERY_NAME]  # no temporary left behind
+
+
+# ----------------------------------------------------------------------------- in a browser
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("ADAMVIZ_CHROMIUM") or shutil.which("chromium")
+
+
+def skip_or_fail(reason: str) -> None:
+    if os.environ.get("ADAMVIZ_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason}, and ADAMVIZ_REQUIRE_BROWSER=1 asks for the browser tests")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("Playwright is not installed (pip install '.[test]')")
+    executable = chromium_path()
+    if executable is None:
+        skip_or_fail("no chromium on PATH (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+SCENARIO = """\
+title: {title}
+description: {description}
+steps: 6
+parameters:
+  - name: w
+    gradient: {{pattern: constant, value: {value}, noise: 0.2}}
+render: {{width: 320, height: 180}}
+"""
+
+
+class Gallery(NamedTuple):
+    folder: Path
+    format: str
+
+
+@pytest.fixture(scope="module", params=["gif", "mp4"])
+def gallery(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Gallery:
+    """A real batch's output folder: two figures, one with spaces, accents and markup."""
+    root = tmp_path_factory.mktemp(f"gallery-{request.param}")
+    scenarios = root / "scenarios"
+    scenarios.mkdir()
+    (scenarios / "up.yaml").write_text(
+        SCENARIO.format(title="Up", description="Gradients of one.", value=1.0)
+    )
+    (scenarios / "été donné.yaml").write_text(
+        SCENARIO.format(title="'<Down> & out'", description="'\"Quoted\" text.'", value=-1.0),
+        encoding="utf-8",
+    )
+    output = root / "output"
+    result = CliRunner().invoke(
+        cli, ["batch", str(scenarios), "-o", str(output), "-f", request.param, "--jobs", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    return Gallery(output, request.param)
+
+
+@pytest.fixture(scope="module")
+def server(gallery: Gallery) -> Iterator[str]:
+    """The gallery's folder served over HTTP on loopback, as any static host would."""
+
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(gallery.folder))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as httpd:
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/{GALLERY_NAME}"
+        httpd.shutdown()
+
+
+MEDIA_STATE = """() => [...document.querySelectorAll('main img, main video')].map(m =>
+  m.tagName === 'IMG'
+    ? {src: m.currentSrc, ok: m.complete, width: m.naturalWidth, height: m.naturalHeight}
+    : {src: m.currentSrc, ok: m.readyState >= 2 && !m.error,
+       width: m.videoWidth, height: m.videoHeight})"""
+
+
+def open_gallery(browser: Any, url: str) -> tuple[Any, list[str]]:
+    """The page loaded with every animation scrolled into view, and every problem it saw."""
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            message.type in ("error", "warning")
+            and problems.append(f"console {message.type}: {message.text}")
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on(
+        "requestfailed", lambda request: problems.append(f"failed: {request.url} {request.failure}")
+    )
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400 and problems.append(f"HTTP {response.status}: {response.url}")
+        ),
+    )
+    page.goto(url, wait_until="load")
+    # The images load lazily: bring each into view, as a reader scrolling would.
+    for media in page.query_selector_all("main img, main video"):
+        media.scroll_into_view_if_needed()
+    page.wait_for_function(f"() => ({MEDIA_STATE})().every(m => m.ok)", timeout=15_000)
+    return page, problems
+
+
+def check_gallery(browser: Any, url: str, gallery: Gallery) -> list[str]:
+    """Assert what a reader sees; return the links' addresses."""
+    page, problems = open_gallery(browser, url)
+    try:
+        media = page.evaluate(MEDIA_STATE)
+        titles = page.eval_on_selector_all("main h2", "hs => hs.map(h => h.textContent)")
+        links = page.eval_on_selector_all("main nav a", "as => as.map(a => a.href)")
+    finally:
+        page.close()
+
+    assert problems == []
+    assert sorted(titles) == ["<Down> & out", "Up"]
+    assert len(media) == 2
+    for item in media:
+        assert item["ok"] and (item["width"], item["height"]) == (WIDTH, HEIGHT), item
+    names = sorted(unquote(urlparse(link).path).rsplit("/", 1)[-1] for link in links)
+    fmt = gallery.format
+    assert names == sorted([f"up.{fmt}", "up.csv", f"été donné.{fmt}", "été donné.csv"])
+    assert all((gallery.folder / name).is_file() for name in names)
+    return links
+
+
+def test_the_gallery_opened_from_disk_shows_every_animation(browser: Any, gallery: Gallery) -> None:
+    check_gallery(browser, (gallery.folder / GALLERY_NAME).as_uri(), gallery)
+
+
+def test_the_gallery_served_over_http_shows_every_animation_and_links_its_numbers(
+    browser: Any, gallery: Gallery, server: str
+) -> None:
+    links = check_gallery(browser, server, gallery)
+
+    page = browser.new_page()
+    try:
+        page.goto(server)
+        for link in links:
+            status, head = page.evaluate(
+                "async url => { const r = await fetch(url);"
+                " const b = new Uint8Array(await r.arrayBuffer());"
+                " return [r.status, new TextDecoder().decode(b.slice(0, 40))]; }",
+                link,
+            )
+            assert status == 200, link
+            if link.endswith(".csv"):
+                assert head.startswith("step,param,grad,m,v,m_hat,v_hat,ratio"), link
+    finally:
+        page.close()
