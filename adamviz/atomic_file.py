@@ -6,9 +6,12 @@ Standard library only, so that a quick command (``batch`` with nothing to do,
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 from .errors import OutputError
 
@@ -47,15 +50,38 @@ class AtomicFile:
     def discard(self) -> None:
         self.temporary.unlink(missing_ok=True)
 
+    @contextlib.contextmanager
+    def open_text(self) -> Iterator[TextIO]:
+        """The temporary file, open for UTF-8 text; committed when the block ends.
+
+        On failure it is discarded, and an OSError (a full disk, which may show
+        only when the file is closed) becomes an ``OutputError`` naming ``path``.
+        """
+        with (
+            self._failures_discarded(),
+            open(self.temporary, "w", encoding="utf-8", newline="") as out,
+        ):
+            yield out
+        self.commit()
+
     def write_text(self, text: str) -> None:
         """Write ``text`` (UTF-8) to the temporary file and commit it; discard it on failure."""
+        with self.open_text() as out:
+            out.write(text)
+
+    def write_bytes(self, data: bytes) -> None:
+        """Write ``data`` to the temporary file and commit it; discard it on failure."""
+        with self._failures_discarded(), open(self.temporary, "wb") as out:
+            out.write(data)
+        self.commit()
+
+    @contextlib.contextmanager
+    def _failures_discarded(self) -> Iterator[None]:
         try:
-            with open(self.temporary, "w", encoding="utf-8", newline="") as out:
-                out.write(text)
+            yield
         except OSError as error:
             self.discard()
-            raise OutputError(f"{self.path}: cannot write: {error.strerror}") from None
+            raise OutputError(f"{self.path}: cannot write: {error.strerror or error}") from None
         except BaseException:
             self.discard()
             raise
-        self.commit()

@@ -32,6 +32,7 @@ from .batch_plan import (
 )
 from .batch_progress import Display, Row, display_for
 from .batch_worker import Job, Outcome, init_local_worker, run_job
+from .errors import OutputError
 from .gallery import Card, write_gallery
 from .manifest import MANIFEST_NAME, Entry, Manifest, ManifestError
 
@@ -70,6 +71,7 @@ def plan(paths: list[Path], folder: Path, fmt: str) -> list[Target]:
 
 def check(paths: list[Path], folder: Path, fmt: str) -> Check:
     """Every scenario's status against the manifest; renders nothing, writes nothing."""
+    _refuse_a_file(folder)
     targets = plan(paths, folder, fmt)
     manifest = Manifest.read(folder)
     statuses = [(t, status_of(t, manifest.entries.get(t.name), folder, fmt)) for t in targets]
@@ -89,6 +91,7 @@ def run_batch(
 
     ``force`` renders everything, and replaces a manifest that cannot be read.
     """
+    _refuse_a_file(folder)
     targets = plan(paths, folder, fmt)
     try:
         manifest = Manifest.read(folder)
@@ -106,7 +109,7 @@ def run_batch(
         else:
             stale.append(target)
     if stale:
-        folder.mkdir(parents=True, exist_ok=True)
+        _make_writable_folder(folder)
         _render_all(stale, folder, fmt, jobs, manifest, report, stream, executor_factory)
     order = {target.name: index for index, target in enumerate(targets)}
     report.rows.sort(key=lambda row: order[row.name])
@@ -114,6 +117,21 @@ def run_batch(
     if folder.is_dir():
         write_gallery(folder, _cards(folder, manifest))
     return report
+
+
+def _refuse_a_file(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder}: is a file, expected a folder for the figures")
+
+
+def _make_writable_folder(folder: Path) -> None:
+    """Create ``folder`` if need be; one error now rather than one per figure later."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{folder}: cannot create folder: {error.strerror}") from None
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"{folder}: folder is not writable")
 
 
 def _render_all(

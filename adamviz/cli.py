@@ -83,7 +83,7 @@ def _format_for(output: Path | None, fmt: str | None) -> str:
 
 
 @cli.command()
-@click.argument("scenario", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("scenario", type=click.Path(path_type=str))
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path),
     help="File to write. Default: output/<scenario name>.<format>.",
@@ -129,10 +129,10 @@ def render(
 
 
 @cli.command()
-@click.argument("scenario", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("scenario", type=click.Path(path_type=str))
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with a header (the default).")
 @click.option("--json", "as_json", is_flag=True, help="A JSON array of row objects.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write instead of stdout.")  # fmt: skip
 def simulate(scenario: str, as_csv: bool, as_json: bool, output: Path | None) -> None:
     """Print the numbers behind SCENARIO's picture: one row per step and parameter.
@@ -160,15 +160,8 @@ def simulate(scenario: str, as_csv: bool, as_json: bool, output: Path | None) ->
         return
     from .atomic_file import AtomicFile
 
-    with user_errors():
-        target = AtomicFile(output)
-        try:
-            with open(target.temporary, "w", encoding="utf-8", newline="") as out:
-                write(trace, loaded.param_names, out)
-        except BaseException:
-            target.discard()
-            raise
-        target.commit()
+    with user_errors(), AtomicFile(output).open_text() as out:
+        write(trace, loaded.param_names, out)
 
 
 @cli.command()
@@ -214,7 +207,7 @@ def schema() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
-    "-o", "--output", "folder", type=click.Path(file_okay=False, path_type=Path),
+    "-o", "--output", "folder", type=click.Path(path_type=Path),
     default=Path("output"), show_default=True, help="Folder for the figures and the manifest.",
 )  # fmt: skip
 @click.option(
@@ -313,4 +306,21 @@ def _report_check(result: Any) -> None:
 
 def main() -> None:
     """Console-script entry point."""
-    cli(prog_name="adamviz")
+    try:
+        cli(prog_name="adamviz")
+    except OSError as error:
+        # Files go through AtomicFile and come back as AdamvizError, and click
+        # handles a closed pipe; what is left is a standard output that cannot
+        # take the text, as with `adamviz simulate s.yaml > /dev/full`.
+        _discard_standard_output()
+        reason = error.strerror or str(error)
+        click.echo(f"Error: cannot write to standard output: {reason}", err=True)
+        sys.exit(1)
+
+
+def _discard_standard_output() -> None:
+    """Point stdout at the null device, so the exit's final flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)

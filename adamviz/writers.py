@@ -17,8 +17,10 @@ This is the only module that imports imageio.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -73,10 +75,27 @@ def _raw_input(frame: np.ndarray, fps: float | None = None) -> list[str]:
     return ["-f", "rawvideo", *pixels, *rate, "-i", "-"]
 
 
-def _last_line(stream: BinaryIO) -> str:
+_FFMPEG_ORIGIN = re.compile(r"^\[[^\]]* @ 0x[0-9a-f]+\]\s*")
+# The system's own words for what went wrong ("No space left on device"),
+# longest first so that a message is not mistaken for a shorter one inside it.
+_OS_ERRORS = sorted({os.strerror(code) for code in errno.errorcode}, key=len, reverse=True)
+
+
+def _ffmpeg_reason(stream: BinaryIO) -> str:
+    """Why ffmpeg failed, in a few words.
+
+    The system's error when ffmpeg names one (a full disk reads "No space left
+    on device", where ffmpeg's last line would be "Nothing was written into
+    output file..."), else ffmpeg's last line without its "[out#0/gif @
+    0x5625…]" origin (an address).
+    """
     stream.seek(0)
     lines = stream.read().decode("utf-8", "replace").strip().splitlines()
-    return lines[-1] if lines else "no message"
+    for line in lines:
+        for message in _OS_ERRORS:
+            if message in line:
+                return message
+    return _FFMPEG_ORIGIN.sub("", lines[-1]) if lines else "no message"
 
 
 class VideoWriter:
@@ -148,7 +167,8 @@ class VideoWriter:
                 process.stdin.write(memoryview(frame).cast("B"))
             process.stdin.close()
         if process.wait() != 0:
-            raise OutputError(f"{self.path}: ffmpeg palettegen failed: {_last_line(self._stderr)}")
+            reason = _ffmpeg_reason(self._stderr)
+            raise OutputError(f"{self.path}: ffmpeg palettegen failed: {reason}")
         return palette
 
     def _checked(self, frame: np.ndarray) -> np.ndarray:
@@ -181,7 +201,8 @@ class VideoWriter:
             self._process.stdin.write(memoryview(frame).cast("B"))
         except BrokenPipeError:
             self._process.wait()
-            raise OutputError(f"{self.path}: ffmpeg stopped: {_last_line(self._stderr)}") from None
+            reason = _ffmpeg_reason(self._stderr)
+            raise OutputError(f"{self.path}: ffmpeg stopped: {reason}") from None
         self.frames_written += 1
 
     def close(self) -> None:
@@ -195,7 +216,7 @@ class VideoWriter:
         status = process.wait()
         self._process = None
         if status != 0:
-            raise OutputError(f"{self.path}: ffmpeg failed: {_last_line(self._stderr)}")
+            raise OutputError(f"{self.path}: ffmpeg failed: {_ffmpeg_reason(self._stderr)}")
 
     def _abort(self) -> None:
         """Stop ffmpeg at once (an error or an interruption); the file is not kept."""
@@ -212,13 +233,10 @@ class VideoWriter:
 
 def write_png(path: str | os.PathLike[str], frame: np.ndarray) -> None:
     """One frame as a PNG still, written atomically."""
-    output = AtomicFile(path)
-    try:
-        iio.imwrite(output.temporary, frame, extension=".png")
-    except BaseException:
-        output.discard()
-        raise
-    output.commit()
+    # Encoded in memory first: the file is then one plain write, whose errors
+    # (a full disk) AtomicFile reports, rather than a plugin's file handle.
+    encoded = iio.imwrite("<bytes>", frame, extension=".png")
+    AtomicFile(path).write_bytes(encoded)
 
 
 class MovieWriter:

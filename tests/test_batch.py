@@ -295,9 +295,10 @@ def test_a_corrupt_manifest_is_kept_until_force(two_scenarios: Path) -> None:
 
 def test_an_output_folder_that_is_a_file_is_one_line(two_scenarios: Path) -> None:
     Path("output").write_text("not a folder")
-    result = invoke("batch", "-o", "output")
-    assert_exit(result, 2)  # click's own check of a folder option: a usage error
-    assert "is a file" in result.stderr
+    for args in (["-o", "output"], ["--check", "-o", "output"]):
+        result = invoke("batch", *args)
+        assert_exit(result, 1)
+        assert result.stderr == "Error: output: is a file, expected a folder for the figures\n"
     assert Path("output").read_text() == "not a folder"
 
 
