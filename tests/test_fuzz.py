@@ -16,6 +16,10 @@ Properties:
    the simulation's ratio and theta hold no NaN.
 3. ``adamviz validate FILE`` on such files exits 0 or 1; on 1 every stderr
    line starts with ``Error: ``; never a traceback.
+4. ``adamviz render`` and ``adamviz simulate`` on such files, and the real
+   ``adamviz`` process (in a subprocess with a time limit, so a hang fails)
+   on random bytes: the same, and a render either writes a complete file
+   that decodes to its frames or writes nothing at all.
 """
 
 from __future__ import annotations
@@ -23,16 +27,19 @@ from __future__ import annotations
 import copy
 import math
 import re
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import imageio.v3 as iio
 import numpy as np
 import pytest
 import yaml
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from adamviz.cli import cli
@@ -42,7 +49,10 @@ from adamviz.simulate import simulate
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+CLI = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+CLI_SLOW = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MAX_SIMULATED_STEPS = 2000
+MAX_RENDERED_STEPS = 12
 
 
 @pytest.fixture(scope="module")
@@ -314,6 +324,90 @@ def test_validate_on_any_document(folder: Path, document: Any) -> None:
     check_validate(folder, yaml.safe_dump(document, allow_unicode=True))
 
 
+def assert_clean_exit(code: int, stdout: str, stderr: str) -> None:
+    """Exit 0, or exit 1 with only ``Error: `` lines on stderr; never a traceback."""
+    assert code in (0, 1), (code, stdout[-500:], stderr[-2000:])
+    assert "Traceback" not in stderr and "Traceback" not in stdout, stderr[-2000:]
+    if code == 1:
+        lines = stderr.splitlines()
+        assert lines, "exit 1 with nothing on stderr"
+        for line in lines:
+            assert line.startswith("Error: "), repr(line)
+
+
+def short_enough(data: dict[str, Any], steps: int) -> dict[str, Any]:
+    if isinstance(data.get("steps"), int) and not isinstance(data["steps"], bool):
+        data["steps"] = min(data["steps"], steps)  # a large draw would only be slow
+    return data
+
+
+def check_render(folder: Path, text: str, fmt: str) -> None:
+    path = write(folder, text, "render.yaml")
+    output = folder / f"render.{fmt}"
+    output.unlink(missing_ok=True)
+    args = ["render", str(path), "-o", str(output), "--width", "160", "--height", "90"]
+    result = CliRunner().invoke(cli, args, prog_name="adamviz")
+    assert_clean_exit(result.exit_code, result.stdout, result.stderr)
+    event("rendered" if result.exit_code == 0 else "refused")
+    if result.exit_code == 0:
+        steps = load(path).steps
+        frames = iio.imread(output, index=None) if fmt != "png" else iio.imread(output)[None]
+        assert frames.shape[1:3] == (90, 160)
+        assert fmt == "png" or len(frames) == steps
+    else:
+        assert not output.exists()
+    assert not [p for p in folder.iterdir() if p.name.endswith(".partial")]
+
+
+def check_simulate_cli(folder: Path, text: str) -> None:
+    path = write(folder, text, "simulate.yaml")
+    result = CliRunner().invoke(cli, ["simulate", str(path)], prog_name="adamviz")
+    assert_clean_exit(result.exit_code, result.stdout, result.stderr)
+    if result.exit_code == 0:
+        lines = result.stdout.splitlines()
+        assert lines[0].startswith("step,param,grad,")
+        assert len(lines) == 1 + load(path).steps * len(load(path).param_names)
+        assert "nan" not in result.stdout.lower()
+
+
+def check_process(folder: Path, data: bytes, command: str) -> None:
+    """The real ``adamviz`` process, with a time limit: a hang fails the test."""
+    path = write(folder, data, "process.yaml")
+    output = folder / "process.gif"
+    args = [command, str(path)] + (["-o", str(output)] if command == "render" else [])
+    done = subprocess.run(
+        [sys.executable, "-c", "from adamviz.cli import main; main()", *args],
+        capture_output=True, timeout=120,
+    )  # fmt: skip
+    assert_clean_exit(done.returncode, done.stdout.decode(), done.stderr.decode())
+
+
+@CLI
+@given(changes=st.lists(mutations(), min_size=1, max_size=3), fmt=st.sampled_from(["gif", "mp4"]))
+def test_render_on_mutated_files(
+    folder: Path, changes: list[tuple[str, tuple[Any, ...], Any]], fmt: str
+) -> None:
+    check_render(folder, yaml.safe_dump(short_enough(mutated(changes), MAX_RENDERED_STEPS)), fmt)
+
+
+@CLI
+@given(changes=st.lists(mutations(), min_size=1, max_size=3))
+def test_simulate_on_mutated_files(
+    folder: Path, changes: list[tuple[str, tuple[Any, ...], Any]]
+) -> None:
+    check_simulate_cli(folder, yaml.safe_dump(short_enough(mutated(changes), 200)))
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    data=st.one_of(st.binary(max_size=300), st.lists(YAML_BITS, max_size=30).map("".join)),
+    command=st.sampled_from(["render", "simulate", "validate"]),
+)
+def test_the_real_process_on_random_input(folder: Path, data: bytes | str, command: str) -> None:
+    check_process(folder, data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data,
+                  command)  # fmt: skip
+
+
 # ----------------------------------------------------------------------------- slow variants
 
 
@@ -350,3 +444,26 @@ def test_mutated_many(folder: Path, changes: list[tuple[str, tuple[Any, ...], An
 @given(changes=st.lists(mutations(), min_size=1, max_size=4))
 def test_validate_many(folder: Path, changes: list[tuple[str, tuple[Any, ...], Any]]) -> None:
     check_validate(folder, yaml.safe_dump(mutated(changes)))
+
+
+@pytest.mark.slow
+@CLI_SLOW
+@given(changes=st.lists(mutations(), min_size=1, max_size=4), fmt=st.sampled_from(["gif", "mp4"]))
+def test_render_many(
+    folder: Path, changes: list[tuple[str, tuple[Any, ...], Any]], fmt: str
+) -> None:
+    check_render(folder, yaml.safe_dump(short_enough(mutated(changes), MAX_RENDERED_STEPS)), fmt)
+
+
+@pytest.mark.slow
+@CLI_SLOW
+@given(changes=st.lists(mutations(), min_size=1, max_size=4))
+def test_simulate_many(folder: Path, changes: list[tuple[str, tuple[Any, ...], Any]]) -> None:
+    check_simulate_cli(folder, yaml.safe_dump(short_enough(mutated(changes), 200)))
+
+
+@pytest.mark.slow
+@settings(max_examples=100, deadline=None)
+@given(data=st.binary(max_size=2000), command=st.sampled_from(["render", "simulate", "validate"]))
+def test_the_real_process_many(folder: Path, data: bytes, command: str) -> None:
+    check_process(folder, data, command)
