@@ -47,17 +47,27 @@ def test_a_signal_mid_render_keeps_the_old_file(tmp_path: Path, signum: int, fmt
     def partial_files() -> list[Path]:
         return [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
 
-    try:
+    def encoding_under_way() -> bool:
         # ffmpeg is writing the temporary file: the render is truly under way.
-        assert wait_for(lambda: partial_files() and partial_files()[0].stat().st_size > 0)
+        # One listing, and a file may vanish between listing and stat.
+        for partial in partial_files():
+            try:
+                if partial.stat().st_size > 0:
+                    return True
+            except FileNotFoundError:
+                pass
+        return False
+
+    try:
+        assert wait_for(encoding_under_way)
         os.kill(process.pid, signum)
         _, stderr = process.communicate(timeout=60)
     finally:
         process.kill()
         process.wait()
 
-    assert process.returncode != 0
-    assert b"Traceback" not in stderr
-    assert stderr.decode().strip().splitlines()[-1] == "Aborted!"
+    assert process.returncode != 0, stderr.decode()
+    assert b"Traceback" not in stderr, stderr.decode()
+    assert stderr.decode().strip().splitlines()[-1] == "Aborted!", stderr.decode()
     assert output.read_bytes() == b"the good old figure"
     assert partial_files() == []
