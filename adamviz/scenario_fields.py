@@ -7,6 +7,7 @@ the whole requirement, e.g. "expected an integer from 1 to 100000".
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal
 
@@ -62,17 +63,26 @@ def expect_list(expected: str, min_length: int, max_length: int | None = None) -
 
 
 def _not_blank(text: str) -> str:
-    if not text.strip():
-        raise ValueError("blank")
+    # Control characters (a "\r" in a name) would break the CSV rows and the
+    # figure's labels; no name needs one.
+    if not text.strip() or any(unicodedata.category(char) == "Cc" for char in text):
+        raise ValueError("blank or control characters")
     return text
 
 
+def _positive_zero(value: float) -> float:
+    # -0.0 passes ``ge=0``, but numpy refuses it as a standard deviation.
+    return value + 0.0
+
+
 Number = Annotated[float, expect("a number")]
-NonNegative = Annotated[float, Field(ge=0), expect("a number >= 0")]
+NonNegative = Annotated[float, Field(ge=0), AfterValidator(_positive_zero), expect("a number >= 0")]
 Positive = Annotated[float, Field(gt=0), expect("a number > 0")]
 Decay = Annotated[float, Field(ge=0, lt=1), expect("a number in [0, 1)")]
 Text = Annotated[str, expect("a string")]
-Name = Annotated[str, AfterValidator(_not_blank), expect("a non-empty string")]
+Name = Annotated[
+    str, AfterValidator(_not_blank), expect("a non-empty string without control characters")
+]
 Flag = Annotated[bool, expect("true or false")]
 StepCount = Annotated[int, Field(ge=1, le=MAX_STEPS), expect(f"an integer from 1 to {MAX_STEPS}")]
 Seed = Annotated[int, Field(ge=0), expect("an integer >= 0")]

@@ -50,8 +50,12 @@ class Locator:
         path: list[str | int] = []
         node: Any = self.data
         tag_skipped = False
-        for part in loc:
-            if isinstance(node, dict) and not tag_skipped and part == node.get("pattern"):
+        for index, part in enumerate(loc):
+            # A tag is always followed by a field of its pattern: a key that only
+            # equals the mapping's pattern value (``{pattern: "", "": 1}``) is a key.
+            is_tag = index + 1 < len(loc) and part in PATTERNS
+            tagged = isinstance(node, dict) and part == node.get("pattern")
+            if is_tag and tagged and not tag_skipped:
                 tag_skipped = True
                 continue
             path.append(part)

@@ -25,6 +25,8 @@ Properties:
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import math
 import re
 import subprocess
@@ -38,8 +40,8 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 import yaml
-from click.testing import CliRunner
-from hypothesis import HealthCheck, event, given, settings
+from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from adamviz.cli import cli
@@ -141,6 +143,8 @@ def check_document(folder: Path, document: Any) -> None:
 
 @FAST
 @given(document=documents)
+@example(document={"pattern": "", "": None})  # a key equal to the pattern value
+@example(document={"pattern": "constant", "constant": 1})
 def test_any_yaml_document_is_a_scenario_or_problems(folder: Path, document: Any) -> None:
     check_document(folder, document)
 
@@ -295,9 +299,16 @@ def test_several_fields_mutated(
 # ----------------------------------------------------------------------------- 3. the CLI
 
 
+def assert_no_crash(result: Result) -> None:
+    """CliRunner reports an uncaught exception as exit 1, so look at the exception too."""
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError("uncaught exception (a traceback for the user)") from result.exception
+
+
 def check_validate(folder: Path, text: str) -> None:
     path = write(folder, text, "cli.yaml")
     result = CliRunner().invoke(cli, ["validate", str(path)], prog_name="adamviz")
+    assert_no_crash(result)
     assert result.exit_code in (0, 1), (result.exit_code, result.output, result.exception)
     assert "Traceback" not in result.output and "Traceback" not in result.stderr
     if result.exit_code == 1:
@@ -347,6 +358,7 @@ def check_render(folder: Path, text: str, fmt: str) -> None:
     output.unlink(missing_ok=True)
     args = ["render", str(path), "-o", str(output), "--width", "160", "--height", "90"]
     result = CliRunner().invoke(cli, args, prog_name="adamviz")
+    assert_no_crash(result)
     assert_clean_exit(result.exit_code, result.stdout, result.stderr)
     event("rendered" if result.exit_code == 0 else "refused")
     if result.exit_code == 0:
@@ -362,12 +374,15 @@ def check_render(folder: Path, text: str, fmt: str) -> None:
 def check_simulate_cli(folder: Path, text: str) -> None:
     path = write(folder, text, "simulate.yaml")
     result = CliRunner().invoke(cli, ["simulate", str(path)], prog_name="adamviz")
+    assert_no_crash(result)
     assert_clean_exit(result.exit_code, result.stdout, result.stderr)
     if result.exit_code == 0:
-        lines = result.stdout.splitlines()
-        assert lines[0].startswith("step,param,grad,")
-        assert len(lines) == 1 + load(path).steps * len(load(path).param_names)
-        assert "nan" not in result.stdout.lower()
+        scenario = load(path)
+        header, *rows = csv.reader(io.StringIO(result.stdout))
+        assert header[:3] == ["step", "param", "grad"]
+        assert len(rows) == scenario.steps * len(scenario.param_names)
+        assert {row[1] for row in rows} == set(scenario.param_names)
+        assert not any(math.isnan(float(cell)) for row in rows for cell in row[2:])
 
 
 def check_process(folder: Path, data: bytes, command: str) -> None:
@@ -392,6 +407,8 @@ def test_render_on_mutated_files(
 
 @CLI
 @given(changes=st.lists(mutations(), min_size=1, max_size=3))
+@example(changes=[("replace", ("parameters", 0, "gradient", "noise"), -0.0)])
+@example(changes=[("replace", ("parameters", 0, "name"), "0\r")])
 def test_simulate_on_mutated_files(
     folder: Path, changes: list[tuple[str, tuple[Any, ...], Any]]
 ) -> None:

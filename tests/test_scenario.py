@@ -298,6 +298,7 @@ render:
 """
 
 G = "parameters[0].gradient"  # keeps the expected lines below readable
+NAME_EXPECTED = "expected a non-empty string without control characters"
 PATTERNS_LIST = "constant, sequence, square, sine, segments, random_walk, file, loss"
 CONSTANT = "pattern: constant\n      value: 1.0"
 
@@ -384,19 +385,28 @@ MISTAKES = [
     (
         "title: Consistent gradients",
         'title: "  "',
-        ["x.yaml:1: title: expected a non-empty string, got '  '"],
+        ["x.yaml:1: title: expected a non-empty string without control characters, got '  '"],
     ),
     (
         "title: Consistent gradients",
         "title: 42",
-        ["x.yaml:1: title: expected a non-empty string, got 42"],
+        ["x.yaml:1: title: expected a non-empty string without control characters, got 42"],
     ),
     (
         "seed: 0",
         "seed: 0\ndescription:",
         ["x.yaml:4: description: expected a string, got an empty value"],
     ),
-    ("name: w", "name: ''", ["x.yaml:8: parameters[0].name: expected a non-empty string, got ''"]),
+    (
+        "name: w",
+        "name: ''",
+        [f"x.yaml:8: parameters[0].name: {NAME_EXPECTED}, got ''"],
+    ),
+    (
+        "name: w",
+        'name: "w\\r"',  # a carriage return would split the CSV row it names
+        [f"x.yaml:8: parameters[0].name: {NAME_EXPECTED}, got 'w\\r'"],
+    ),
     # --- keys
     ("title: Consistent gradients\n", "", ["x.yaml:1: title: required key missing"]),
     (
@@ -810,3 +820,10 @@ def test_an_alias_inside_itself() -> None:
         "x.yaml:3: seed[0]: expected a value, got an alias to itself",
         "x.yaml:3: seed: expected an integer >= 0, got a list of 1 item",
     ]
+
+
+def test_a_noise_of_minus_zero_is_no_noise() -> None:
+    # -0.0 passes ">= 0", and numpy refuses it as a standard deviation.
+    for spelling in ("-0.0", "-0"):
+        table = load_text(NOISY.replace("noise: 0.5", f"noise: {spelling}")).gradient_stream().table
+        np.testing.assert_array_equal(table[:, 0], 1.0)
