@@ -260,7 +260,7 @@ def batch(
             raise click.UsageError("--check renders nothing, so --force has no meaning with it")
         with user_errors():
             result = check_batch(sources, folder, fmt)
-        _report_check(result)
+        _report_check(result, folder)
         return
     factory = None
     if scheduler is not None:
@@ -288,14 +288,14 @@ def batch(
         sys.exit(1)
 
 
-def _report_check(result: Any) -> None:
+def _report_check(result: Any, folder: Path) -> None:
     """One line per figure that is not up to date, and per orphan; exit 1 if any."""
     problems = [
         f"{status.state}: {target.output} ({status.reason})"
         for target, status in result.statuses
         if not status.up_to_date
     ]
-    problems += [f"orphan: {name} (no scenario makes it)" for name in result.orphans]
+    problems += [f"orphan: {folder / name} (no scenario makes it)" for name in result.orphans]
     for line in problems:
         click.echo(line)
     if problems:

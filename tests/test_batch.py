@@ -188,7 +188,7 @@ def test_check_lists_stale_missing_modified_and_orphans(two_scenarios: Path) -> 
         "modified: output/down.gif (down.gif differs from the file adamviz wrote)",
         "missing: output/new.gif (never rendered into this folder)",
         "stale: output/up.gif (scenarios/up.yaml changed)",
-        "orphan: old.gif (no scenario makes it)",
+        "orphan: output/old.gif (no scenario makes it)",
     ]
     after = snapshot(Path("output"))
     assert {k: v for k, v in after.items() if k != "old.gif" and k != "down.gif"} == {
