@@ -19,6 +19,10 @@ class SchedulerError(AdamvizError):
     """A Dask scheduler that cannot be used."""
 
 
+#: How long to wait for the scheduler before saying it cannot be reached.
+CONNECT_TIMEOUT = "10s"
+
+
 def dask_executor(address: str) -> Callable[[int], AbstractContextManager[tuple[Any, None]]]:
     """An executor factory for :func:`adamviz.batch.run_batch` that submits to ``address``."""
     try:
@@ -31,7 +35,7 @@ def dask_executor(address: str) -> Callable[[int], AbstractContextManager[tuple[
     @contextmanager
     def factory(workers: int) -> Iterator[tuple[Any, None]]:
         try:
-            client = Client(address, timeout="10s")
+            client = Client(address, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError) as error:
             raise SchedulerError(f"--scheduler {address}: cannot connect: {error}") from None
         try:

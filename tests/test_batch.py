@@ -339,8 +339,11 @@ def test_a_dask_cluster_makes_the_same_files(two_scenarios: Path) -> None:
     assert remote == local
 
 
-def test_an_unreachable_scheduler_is_one_line(two_scenarios: Path) -> None:
+def test_an_unreachable_scheduler_is_one_line(
+    two_scenarios: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("distributed")
+    monkeypatch.setattr("adamviz.batch_dask.CONNECT_TIMEOUT", "1s")  # nothing listens on port 9
     result = invoke("batch", "--scheduler", "tcp://127.0.0.1:9")
     assert_exit(result, 1)
     assert result.stderr.startswith("Error: --scheduler tcp://127.0.0.1:9: cannot connect: ")
