@@ -17,24 +17,15 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 from click.testing import CliRunner, Result
+from tiny import HEIGHT, STEPS, WIDTH, tiny_scenario
 
 from adamviz import __version__
 from adamviz.cli import cli
 from adamviz.manifest import MANIFEST_NAME, sha256_of
 
-STEPS, WIDTH, HEIGHT = 6, 320, 180
-
 
 def scenario_text(title: str, value: float = 1.0, steps: int = STEPS) -> str:
-    return f"""\
-title: {title}
-description: Gradients of {value}, with a little noise.
-steps: {steps}
-parameters:
-  - name: w
-    gradient: {{pattern: constant, value: {value}, noise: 0.2}}
-render: {{width: {WIDTH}, height: {HEIGHT}}}
-"""
+    return tiny_scenario(title, value, steps, f"Gradients of {value}, with a little noise.")
 
 
 RECORDED = f"""\

@@ -12,6 +12,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 from click.testing import CliRunner, Result
+from tiny import HEIGHT, STEPS, WIDTH, tiny_scenario
 
 from adamviz import __version__, kernel
 from adamviz.cli import cli
@@ -32,15 +33,7 @@ parameters:
 """
 COURSE_GRADIENTS = np.array([[10.0, 0.1], [12.0, -0.2], [8.0, 0.3]])
 
-TINY_STEPS, TINY_WIDTH, TINY_HEIGHT = 6, 320, 180
-TINY = f"""\
-title: Tiny
-steps: {TINY_STEPS}
-parameters:
-  - name: w
-    gradient: {{pattern: constant, value: 1.0, noise: 0.2}}
-render: {{width: {TINY_WIDTH}, height: {TINY_HEIGHT}}}
-"""
+TINY = tiny_scenario()
 
 
 @pytest.fixture(autouse=True)
@@ -262,10 +255,10 @@ def test_render_failing_midway_keeps_the_previous_file(monkeypatch: pytest.Monke
 @pytest.mark.parametrize(
     ("args", "written", "shape"),
     [
-        (["-o", "x.gif"], "x.gif", (TINY_STEPS, TINY_HEIGHT, TINY_WIDTH, 3)),
-        (["-o", "x.mp4"], "x.mp4", (TINY_STEPS, TINY_HEIGHT, TINY_WIDTH, 3)),
-        ([], "output/tiny.gif", (TINY_STEPS, TINY_HEIGHT, TINY_WIDTH, 3)),
-        (["--format", "png"], "output/tiny.png", (TINY_HEIGHT, TINY_WIDTH, 3)),
+        (["-o", "x.gif"], "x.gif", (STEPS, HEIGHT, WIDTH, 3)),
+        (["-o", "x.mp4"], "x.mp4", (STEPS, HEIGHT, WIDTH, 3)),
+        ([], "output/tiny.gif", (STEPS, HEIGHT, WIDTH, 3)),
+        (["--format", "png"], "output/tiny.png", (HEIGHT, WIDTH, 3)),
         (["-o", "s.png", "--width", "240", "--height", "160"], "s.png", (160, 240, 3)),
     ],
     ids=["gif", "mp4", "default-path", "png", "png-size-override"],

@@ -20,19 +20,12 @@ from pathlib import Path
 
 import imageio.v3 as iio
 import pytest
+from tiny import HEIGHT, WIDTH, tiny_scenario
 
 from adamviz.manifest import MANIFEST_NAME
 
 ADAMVIZ = [sys.executable, "-c", "from adamviz.cli import main; main()"]
-STEPS, WIDTH, HEIGHT = 6, 320, 180
-SCENARIO = f"""\
-title: Tiny
-steps: {STEPS}
-parameters:
-  - name: w
-    gradient: {{pattern: constant, value: 1.0, noise: 0.2}}
-render: {{width: {WIDTH}, height: {HEIGHT}}}
-"""
+SCENARIO = tiny_scenario()
 GOOD = b"a good figure from an earlier render"
 
 

@@ -23,12 +23,12 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 from click.testing import CliRunner
+from tiny import HEIGHT, WIDTH, tiny_scenario
 
 from adamviz import __version__
 from adamviz.cli import cli
 from adamviz.gallery import GALLERY_NAME, Card, render_gallery, write_gallery
 
-WIDTH, HEIGHT = 320, 180
 # Chromium as root in a container, on a closed network: no sandbox, no GPU,
 # and none of the background connections a closed network would refuse.
 CHROMIUM_ARGS = [
@@ -137,17 +137,6 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-SCENARIO = """\
-title: {title}
-description: {description}
-steps: 6
-parameters:
-  - name: w
-    gradient: {{pattern: constant, value: {value}, noise: 0.2}}
-render: {{width: 320, height: 180}}
-"""
-
-
 class Gallery(NamedTuple):
     folder: Path
     format: str
@@ -159,11 +148,9 @@ def gallery(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     root = tmp_path_factory.mktemp(f"gallery-{request.param}")
     scenarios = root / "scenarios"
     scenarios.mkdir()
-    (scenarios / "up.yaml").write_text(
-        SCENARIO.format(title="Up", description="Gradients of one.", value=1.0)
-    )
+    (scenarios / "up.yaml").write_text(tiny_scenario("Up", 1.0, description="Gradients of one."))
     (scenarios / "été donné.yaml").write_text(
-        SCENARIO.format(title="'<Down> & out'", description="'\"Quoted\" text.'", value=-1.0),
+        tiny_scenario("'<Down> & out'", -1.0, description="'\"Quoted\" text.'"),
         encoding="utf-8",
     )
     output = root / "output"
