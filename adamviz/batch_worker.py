@@ -109,10 +109,14 @@ def _render(job: Job) -> dict[str, Any]:
         if _progress is not None and (done == total or done % 5 == 0):
             _progress.put((name, done, total))
 
-    # The batch already renders a scenario per core: frames are drawn here, in order.
-    render_scenario(scenario, output, RenderOptions(fmt=job.fmt), report, frame_workers=0)
+    # Simulated once, for the picture and the numbers (a closed loop of 100000
+    # steps takes seconds). The batch already renders a scenario per core:
+    # frames are drawn here, in order.
+    trace = simulate(scenario)
+    options = RenderOptions(fmt=job.fmt)
+    render_scenario(scenario, output, options, report, frame_workers=0, trace=trace)
     numbers = io.StringIO()
-    write_csv(simulate(scenario), scenario.param_names, numbers)
+    write_csv(trace, scenario.param_names, numbers)
     AtomicFile(job.numbers).write_text(numbers.getvalue())
     return {
         "scenario_sha256": scenario_sha256,

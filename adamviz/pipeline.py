@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .frame_workers import auto_frame_workers, frames_in_workers
+from .kernel import Trace
 from .render import Animation, FigureSpec
 from .scenario import Scenario
 from .simulate import simulate
@@ -49,9 +50,11 @@ def figure_spec(scenario: Scenario, options: RenderOptions) -> FigureSpec:
     )
 
 
-def animation(scenario: Scenario, options: RenderOptions = RenderOptions()) -> Animation:
-    """The scenario's animation, ready to draw any frame."""
-    return Animation(simulate(scenario), figure_spec(scenario, options))
+def animation(
+    scenario: Scenario, options: RenderOptions = RenderOptions(), trace: Trace | None = None
+) -> Animation:
+    """The scenario's animation, ready to draw any frame; ``trace``: its simulation, if known."""
+    return Animation(simulate(scenario) if trace is None else trace, figure_spec(scenario, options))
 
 
 def palette_sample(movie: Animation) -> list[np.ndarray]:
@@ -66,6 +69,7 @@ def render_scenario(
     options: RenderOptions,
     on_frame: Callable[[int, int], None] | None = None,
     frame_workers: int | None = None,
+    trace: Trace | None = None,
 ) -> Path:
     """Write the scenario's animation (or, for png, its last frame) to ``path``.
 
@@ -73,11 +77,12 @@ def render_scenario(
     to the encoder: how a batch shows each scenario's progress.
     ``frame_workers``: processes drawing frames beside this one (0: none; None:
     as many as spare cores repay, see :func:`adamviz.frame_workers.auto_frame_workers`).
-    The file is the same bytes whatever the number.
+    The file is the same bytes whatever the number. ``trace``: the scenario's
+    simulation when the caller already has it (a batch also writes its numbers).
     """
     if options.fmt not in FORMATS:
         raise ValueError(f"fmt: expected one of {FORMATS}, got {options.fmt!r}")
-    movie = animation(scenario, options)
+    movie = animation(scenario, options, trace)
     try:
         if options.fmt == "png":
             write_png(path, movie.frame(movie.n_frames - 1))
