@@ -114,7 +114,8 @@ def gaussian_noise(steps: int, rng: np.random.Generator, std: float) -> Array:
     """
     if std < 0:
         raise ValueError(f"noise std must be >= 0, got {std}")
-    return rng.normal(0.0, std, steps)
+    # + 0.0 turns -0.0 (which passes the check above) into the 0.0 numpy accepts.
+    return rng.normal(0.0, std + 0.0, steps)
 
 
 # --------------------------------------------------------------------------- closed-loop losses

@@ -70,13 +70,8 @@ def _not_blank(text: str) -> str:
     return text
 
 
-def _positive_zero(value: float) -> float:
-    # -0.0 passes ``ge=0``, but numpy refuses it as a standard deviation.
-    return value + 0.0
-
-
 Number = Annotated[float, expect("a number")]
-NonNegative = Annotated[float, Field(ge=0), AfterValidator(_positive_zero), expect("a number >= 0")]
+NonNegative = Annotated[float, Field(ge=0), expect("a number >= 0")]
 Positive = Annotated[float, Field(gt=0), expect("a number > 0")]
 Decay = Annotated[float, Field(ge=0, lt=1), expect("a number in [0, 1)")]
 Text = Annotated[str, expect("a string")]

@@ -72,9 +72,10 @@ def test_gaussian_noise_hand_checked() -> None:
     np.testing.assert_allclose(noise, 3 * Z0, atol=1e-7)
 
 
-def test_zero_noise_still_draws_so_later_numbers_do_not_move() -> None:
+@pytest.mark.parametrize("zero", [0.0, -0.0])  # -0.0 passes ">= 0"; numpy refuses it as it is
+def test_zero_noise_still_draws_so_later_numbers_do_not_move(zero: float) -> None:
     rng = np.random.default_rng(0)
-    assert g.gaussian_noise(2, rng, 0.0).tolist() == [0.0, 0.0]
+    assert g.gaussian_noise(2, rng, zero).tolist() == [0.0, 0.0]
     assert rng.normal() == pytest.approx(Z0[2], abs=1e-7)
 
 
