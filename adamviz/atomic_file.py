@@ -16,6 +16,16 @@ from typing import TextIO
 from .errors import OutputError
 
 
+def make_writable_folder(folder: Path) -> None:
+    """Create ``folder`` if need be; an ``OutputError`` if it cannot be, or be written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{folder}: cannot create folder: {error.strerror}") from None
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"{folder}: folder is not writable")
+
+
 class AtomicFile:
     """A hidden temporary file beside ``path``, renamed over it by ``commit()``.
 
@@ -31,21 +41,12 @@ class AtomicFile:
             # A device or a pipe (/dev/full, /dev/stdout): renaming over it would
             # replace the device node itself, so it is refused.
             raise OutputError(f"{self.path}: is not a regular file, expected a file name")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            folder = self.path.parent
-            raise OutputError(f"{folder}: cannot create folder: {error.strerror}") from None
-        if not os.access(self.path.parent, os.W_OK):
-            raise OutputError(f"{self.path.parent}: folder is not writable")
+        make_writable_folder(self.path.parent)
         self.temporary = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}.partial")
 
     def commit(self) -> None:
-        try:
+        with self._failures_discarded():
             os.replace(self.temporary, self.path)
-        except OSError as error:
-            self.discard()
-            raise OutputError(f"{self.path}: cannot write: {error.strerror}") from None
 
     def discard(self) -> None:
         self.temporary.unlink(missing_ok=True)

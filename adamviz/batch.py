@@ -20,6 +20,7 @@ from pathlib import Path
 from queue import Empty
 from typing import Any, TextIO
 
+from .atomic_file import make_writable_folder
 from .batch_plan import (
     Status,
     Target,
@@ -59,10 +60,6 @@ class Check:
 
     statuses: list[tuple[Target, Status]]
     orphans: list[str]
-
-    @property
-    def clean(self) -> bool:
-        return not self.orphans and all(status.up_to_date for _, status in self.statuses)
 
 
 def plan(paths: list[Path], folder: Path, fmt: str) -> list[Target]:
@@ -109,7 +106,7 @@ def run_batch(
         else:
             stale.append(target)
     if stale:
-        _make_writable_folder(folder)
+        make_writable_folder(folder)  # one error now rather than one per figure later
         _render_all(stale, folder, fmt, jobs, manifest, report, stream, executor_factory)
     order = {target.name: index for index, target in enumerate(targets)}
     report.rows.sort(key=lambda row: order[row.name])
@@ -122,16 +119,6 @@ def run_batch(
 def _refuse_a_file(folder: Path) -> None:
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"{folder}: is a file, expected a folder for the figures")
-
-
-def _make_writable_folder(folder: Path) -> None:
-    """Create ``folder`` if need be; one error now rather than one per figure later."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise OutputError(f"{folder}: cannot create folder: {error.strerror}") from None
-    if not os.access(folder, os.W_OK):
-        raise OutputError(f"{folder}: folder is not writable")
 
 
 def _render_all(

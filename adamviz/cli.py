@@ -15,12 +15,15 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import click
 
 from . import __version__
 from .errors import AdamvizError
+
+if TYPE_CHECKING:  # imported by the batch command alone, when it runs
+    from .batch import Check
 
 FORMAT_CHOICES = ("gif", "mp4", "png")
 
@@ -288,7 +291,7 @@ def batch(
         sys.exit(1)
 
 
-def _report_check(result: Any, folder: Path) -> None:
+def _report_check(result: Check, folder: Path) -> None:
     """One line per figure that is not up to date, and per orphan; exit 1 if any."""
     problems = [
         f"{status.state}: {target.output} ({status.reason})"
