@@ -9,15 +9,13 @@ import re
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import imageio.v3 as iio
 import numpy as np
 import pytest
 from click.testing import CliRunner, Result
-from tiny import HEIGHT, STEPS, WIDTH, tiny_scenario
+from support import HEIGHT, STEPS, WIDTH, a_partial_file_has_bytes, tiny_scenario, wait_for
 
 from adamviz import __version__
 from adamviz.cli import cli
@@ -367,8 +365,8 @@ def test_an_interrupted_batch_keeps_every_finished_figure(
     )  # fmt: skip
 
     def long_render_under_way() -> bool:
-        partial = [p for p in out.iterdir() if p.name.endswith(".partial")]
-        return (out / MANIFEST_NAME).exists() and any(p.stat().st_size > 0 for p in partial)
+        # The quick figure is in the manifest, and ffmpeg is writing the long one.
+        return (out / MANIFEST_NAME).exists() and a_partial_file_has_bytes(out)
 
     try:
         assert wait_for(long_render_under_way)
@@ -390,12 +388,3 @@ def test_an_interrupted_batch_keeps_every_finished_figure(
     ]  # fmt: skip
     entry = json.loads((out / MANIFEST_NAME).read_text())["figures"]["a-quick.gif"]
     assert entry["output_sha256"] == sha256_of(out / "a-quick.gif")
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 120.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False

@@ -12,7 +12,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 from click.testing import CliRunner, Result
-from tiny import HEIGHT, STEPS, WIDTH, tiny_scenario
+from support import HEIGHT, STEPS, WIDTH, partial_files, tiny_scenario
 
 from adamviz import __version__, kernel
 from adamviz.cli import cli
@@ -63,10 +63,6 @@ def assert_exit(result: Result, code: int) -> None:
 
 def all_files() -> set[Path]:
     return {path for path in Path().rglob("*") if path.is_file()}
-
-
-def partial_files() -> list[Path]:
-    return [path for path in Path().rglob("*") if path.name.endswith(".partial")]
 
 
 def course_trace() -> kernel.Trace:
@@ -141,7 +137,7 @@ def test_simulate_output_file_prints_nothing() -> None:
     assert_exit(result, 0)
     assert result.output == ""
     assert Path("table.csv").read_text(encoding="utf-8") == invoke("simulate", path).stdout
-    assert partial_files() == []
+    assert partial_files(Path()) == []
 
 
 def test_simulate_csv_and_json_together_is_a_usage_error() -> None:
@@ -246,7 +242,7 @@ def test_render_failing_midway_keeps_the_previous_file(monkeypatch: pytest.Monke
     assert_exit(result, 1)
     assert result.stderr == "Error: x.mp4: disk full (simulated)\n"
     assert Path("x.mp4").read_bytes() == b"a good figure"
-    assert partial_files() == []
+    assert partial_files(Path()) == []
 
 
 # ----------------------------------------------------------------------------- render: success
@@ -271,7 +267,7 @@ def test_render_writes_every_frame_at_the_requested_size(
     assert result.stdout == ""
     assert result.stderr == f"wrote {written}\n"
     assert iio.imread(written).shape == shape
-    assert partial_files() == []
+    assert partial_files(Path()) == []
 
 
 # ----------------------------------------------------------------------------- schema

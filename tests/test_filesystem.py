@@ -20,7 +20,7 @@ from pathlib import Path
 
 import imageio.v3 as iio
 import pytest
-from tiny import HEIGHT, WIDTH, tiny_scenario
+from support import HEIGHT, WIDTH, partial_files, tiny_scenario
 
 from adamviz.manifest import MANIFEST_NAME
 
@@ -44,10 +44,6 @@ def assert_one_error(status: int, stderr: str, *fragments: str) -> None:
     assert len(errors) == 1, stderr
     for fragment in fragments:
         assert fragment in errors[0], errors[0]
-
-
-def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.rglob("*") if p.name.endswith(".partial"))
 
 
 @pytest.fixture
@@ -109,7 +105,7 @@ def test_a_full_disk_keeps_the_earlier_file(
 
     assert_one_error(status, stderr, str(earlier), "No space left on device")
     assert earlier.read_bytes() == GOOD
-    assert leftovers(full_disk) == []
+    assert partial_files(full_disk) == []
 
 
 def test_a_batch_on_a_full_disk_loses_no_good_figure_or_manifest_entry(

@@ -43,6 +43,7 @@ import yaml
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
+from support import partial_files
 
 from adamviz.cli import cli
 from adamviz.errors import ScenarioError
@@ -368,7 +369,7 @@ def check_render(folder: Path, text: str, fmt: str) -> None:
         assert fmt == "png" or len(frames) == steps
     else:
         assert not output.exists()
-    assert not [p for p in folder.iterdir() if p.name.endswith(".partial")]
+    assert partial_files(folder) == []
 
 
 def check_simulate_cli(folder: Path, text: str) -> None:

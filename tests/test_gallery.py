@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 from click.testing import CliRunner
-from tiny import HEIGHT, WIDTH, tiny_scenario
+from support import HEIGHT, WIDTH, tiny_scenario
 
 from adamviz import __version__
 from adamviz.cli import cli

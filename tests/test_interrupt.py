@@ -6,10 +6,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from support import a_partial_file_has_bytes, partial_files, wait_for
 
 LONG_SCENARIO = """\
 title: A long render, to be interrupted
@@ -19,15 +19,6 @@ parameters:
     gradient: {pattern: constant, value: 1.0, noise: 0.5}
 render: {width: 320, height: 180}
 """
-
-
-def wait_for(condition: object, timeout: float = 120.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return True
-        time.sleep(0.05)
-    return False
 
 
 # Ctrl-C and a CI runner's kill, each on one format (each case costs a real
@@ -44,22 +35,8 @@ def test_a_signal_mid_render_keeps_the_old_file(tmp_path: Path, signum: int, fmt
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path,
     )  # fmt: skip
 
-    def partial_files() -> list[Path]:
-        return [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
-
-    def encoding_under_way() -> bool:
-        # ffmpeg is writing the temporary file: the render is truly under way.
-        # One listing, and a file may vanish between listing and stat.
-        for partial in partial_files():
-            try:
-                if partial.stat().st_size > 0:
-                    return True
-            except FileNotFoundError:
-                pass
-        return False
-
     try:
-        assert wait_for(encoding_under_way)
+        assert wait_for(lambda: a_partial_file_has_bytes(tmp_path))
         os.kill(process.pid, signum)
         _, stderr = process.communicate(timeout=60)
     finally:
@@ -70,4 +47,4 @@ def test_a_signal_mid_render_keeps_the_old_file(tmp_path: Path, signum: int, fmt
     assert b"Traceback" not in stderr, stderr.decode()
     assert stderr.decode().strip().splitlines()[-1] == "Aborted!", stderr.decode()
     assert output.read_bytes() == b"the good old figure"
-    assert partial_files() == []
+    assert partial_files(tmp_path) == []

@@ -1,0 +1,61 @@
+"""What many test modules share: a tiny scenario, and watching a render from outside.
+
+The tiny scenario (6 steps at 320×180) renders in a fraction of a second yet
+exercises ffmpeg, the palette and every panel. Without a description its text
+keeps a fixed layout (title on line 1, steps on 2, the gradient on 5), which
+tests of error lines rely on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+STEPS, WIDTH, HEIGHT = 6, 320, 180
+
+
+def tiny_scenario(
+    title: str = "Tiny",
+    value: float = 1.0,
+    steps: int = STEPS,
+    description: str | None = None,
+) -> str:
+    """YAML for one parameter whose gradients are ``value`` plus noise of 0.2."""
+    about = f"description: {description}\n" if description is not None else ""
+    return (
+        f"title: {title}\n{about}steps: {steps}\n"
+        "parameters:\n"
+        "  - name: w\n"
+        f"    gradient: {{pattern: constant, value: {value}, noise: 0.2}}\n"
+        f"render: {{width: {WIDTH}, height: {HEIGHT}}}\n"
+    )
+
+
+def partial_files(folder: Path) -> list[Path]:
+    """The temporary files adamviz writes into before renaming (none may outlive a write)."""
+    return sorted(path for path in folder.rglob("*") if path.name.endswith(".partial"))
+
+
+def a_partial_file_has_bytes(folder: Path) -> bool:
+    """ffmpeg is writing a temporary file in ``folder``: a render is truly under way.
+
+    One listing, and a file may be renamed away between listing and stat.
+    """
+    for partial in partial_files(folder):
+        try:
+            if partial.stat().st_size > 0:
+                return True
+        except FileNotFoundError:
+            pass
+    return False
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 120.0) -> bool:
+    """Poll ``condition`` until it holds (True) or ``timeout`` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
