@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import click
 
-from . import __version__
-from .errors import AdamvizError
+from adamviz import __version__
+from adamviz.errors import AdamvizError
 
 if TYPE_CHECKING:  # imported by the batch command alone, when it runs
-    from .batch import Check
+    from adamviz.batch.run import Check
 
 FORMAT_CHOICES = ("gif", "mp4", "png")
 
@@ -56,7 +56,7 @@ def _terminate_as_interrupt(signum: int, frame: object) -> NoReturn:
 
 
 def _load(path: str) -> Any:
-    from .scenario import load
+    from adamviz.scenario import load
 
     with user_errors():
         return load(path)
@@ -120,7 +120,7 @@ def render(
     loaded = _load(scenario)
     target = output or Path("output") / f"{Path(scenario).stem}.{fmt}"
 
-    from .pipeline import RenderOptions, render_scenario
+    from adamviz.pipeline import RenderOptions, render_scenario
 
     previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     try:
@@ -153,15 +153,15 @@ def simulate(scenario: str, as_csv: bool, as_json: bool, output: Path | None) ->
         raise click.UsageError("choose one of --csv and --json")
     loaded = _load(scenario)
 
-    from .simulate import simulate as run
-    from .simulate import write_csv, write_json
+    from adamviz.simulate import simulate as run
+    from adamviz.simulate import write_csv, write_json
 
     write: Callable[..., None] = write_json if as_json else write_csv
     trace = run(loaded)
     if output is None:
         write(trace, loaded.param_names, sys.stdout)
         return
-    from .atomic_file import AtomicFile
+    from adamviz.output.atomic import AtomicFile
 
     with user_errors(), AtomicFile(output).open_text() as out:
         write(trace, loaded.param_names, out)
@@ -176,7 +176,7 @@ def validate(scenarios: tuple[str, ...]) -> None:
 
         adamviz validate scenarios/*.yaml
     """
-    from .scenario import load
+    from adamviz.scenario import load
 
     problems: list[str] = []
     for path in scenarios:
@@ -202,7 +202,7 @@ def schema() -> None:
         # then in a scenario's first line:
         # yaml-language-server: $schema=adamviz.schema.json
     """
-    from .scenario import json_schema
+    from adamviz.scenario import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2))
 
@@ -254,8 +254,8 @@ def batch(
 
         adamviz batch --check      # in CI: exit 1 if a committed figure is stale
     """
-    from .batch import check as check_batch
-    from .batch import run_batch
+    from adamviz.batch.run import check as check_batch
+    from adamviz.batch.run import run_batch
 
     sources = list(paths) or [Path("scenarios")]
     if check:
@@ -267,7 +267,7 @@ def batch(
         return
     factory = None
     if scheduler is not None:
-        from .batch_dask import dask_executor
+        from adamviz.batch.cluster import dask_executor
 
         with user_errors():
             factory = dask_executor(scheduler)
@@ -279,7 +279,7 @@ def batch(
             )
     finally:
         signal.signal(signal.SIGTERM, previous)
-    from .batch_progress import summary_lines
+    from adamviz.batch.progress import summary_lines
 
     for line in summary_lines(report.rows):
         click.echo(line)

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .frame_workers import auto_frame_workers, frames_in_workers
-from .kernel import Trace
-from .render import Animation, FigureSpec
-from .scenario import Scenario
-from .simulate import simulate
-from .writers import FORMATS, VideoWriter, write_png
+from adamviz.figure.engine import Animation, FigureSpec
+from adamviz.figure.parallel import auto_frame_workers, frames_in_workers
+from adamviz.optim.kernel import Trace
+from adamviz.output.video import FORMATS, VideoWriter, write_png
+from adamviz.scenario import Scenario
+from adamviz.simulate import simulate
 
 #: Frames the GIF palette is computed from: enough to meet every colour the
 #: animation uses (the last frame alone holds nearly all of them).
@@ -76,7 +76,7 @@ def render_scenario(
     ``on_frame(done, total)``, if given, is called after each frame is handed
     to the encoder: how a batch shows each scenario's progress.
     ``frame_workers``: processes drawing frames beside this one (0: none; None:
-    as many as spare cores repay, see :func:`adamviz.frame_workers.auto_frame_workers`).
+    as many as spare cores repay, see :func:`adamviz.figure.parallel.auto_frame_workers`).
     The file is the same bytes whatever the number. ``trace``: the scenario's
     simulation when the caller already has it (a batch also writes its numbers).
     """

@@ -14,9 +14,9 @@ import math
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from . import kernel
-from .kernel import AdamConfig, Trace
-from .scenario import Scenario
+from adamviz.optim import kernel
+from adamviz.optim.kernel import AdamConfig, Trace
+from adamviz.scenario import Scenario
 
 #: The columns of ``adamviz simulate``, in order; one row per step and parameter.
 COLUMNS = (

@@ -38,12 +38,12 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from adamviz.kernel import Trace
+from adamviz.figure.engine import GRADIENT_GREY, MEAN_BLUE, RATIO_PURPLE, RMS_ORANGE
+from adamviz.optim.kernel import Trace
+from adamviz.output.video import VideoWriter
 from adamviz.pipeline import RenderOptions, animation, palette_sample, render_scenario
-from adamviz.render import GRADIENT_GREY, MEAN_BLUE, RATIO_PURPLE, RMS_ORANGE
 from adamviz.scenario import Scenario, load
 from adamviz.simulate import simulate
-from adamviz.writers import VideoWriter
 
 SCENARIO = Path(__file__).with_name("bench.yaml")
 WIDTH, HEIGHT, FPS = 960, 540, 20

@@ -18,8 +18,8 @@ from click.testing import CliRunner, Result
 from support import HEIGHT, STEPS, WIDTH, a_partial_file_has_bytes, tiny_scenario, wait_for
 
 from adamviz import __version__
+from adamviz.batch.manifest import MANIFEST_NAME, sha256_of
 from adamviz.cli import cli
-from adamviz.manifest import MANIFEST_NAME, sha256_of
 
 
 def scenario_text(title: str, value: float = 1.0, steps: int = STEPS) -> str:
@@ -332,7 +332,7 @@ def test_an_unreachable_scheduler_is_one_line(
     two_scenarios: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytest.importorskip("distributed")
-    monkeypatch.setattr("adamviz.batch_dask.CONNECT_TIMEOUT", "1s")  # nothing listens on port 9
+    monkeypatch.setattr("adamviz.batch.cluster.CONNECT_TIMEOUT", "1s")  # nothing listens on port 9
     result = invoke("batch", "--scheduler", "tcp://127.0.0.1:9")
     assert_exit(result, 1)
     assert result.stderr.startswith("Error: --scheduler tcp://127.0.0.1:9: cannot connect: ")

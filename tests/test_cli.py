@@ -14,9 +14,10 @@ import pytest
 from click.testing import CliRunner, Result
 from support import HEIGHT, STEPS, WIDTH, partial_files, tiny_scenario
 
-from adamviz import __version__, kernel
+from adamviz import __version__
 from adamviz.cli import cli
 from adamviz.errors import OutputError
+from adamviz.optim import kernel
 from adamviz.scenario import PATTERNS
 
 COLUMNS = "step,param,grad,m,v,m_hat,v_hat,ratio,step_size,update,theta"
@@ -226,7 +227,7 @@ def test_render_error_is_one_line_and_writes_nothing(case: str, existing: bool) 
 
 
 def test_render_failing_midway_keeps_the_previous_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    from adamviz import render
+    from adamviz.figure import engine as render
 
     original = render.Animation.frame_rgba
 

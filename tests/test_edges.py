@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 from test_kernel import reference_adam
 
-from adamviz import kernel
 from adamviz.errors import ScenarioError
-from adamviz.kernel import AdamConfig
+from adamviz.optim import kernel
+from adamviz.optim.kernel import AdamConfig
 from adamviz.pipeline import RenderOptions, animation
 from adamviz.scenario import Scenario, load
 from adamviz.simulate import simulate, write_csv, write_json

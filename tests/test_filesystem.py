@@ -22,7 +22,7 @@ import imageio.v3 as iio
 import pytest
 from support import HEIGHT, WIDTH, partial_files, tiny_scenario
 
-from adamviz.manifest import MANIFEST_NAME
+from adamviz.batch.manifest import MANIFEST_NAME
 
 ADAMVIZ = [sys.executable, "-c", "from adamviz.cli import main; main()"]
 SCENARIO = tiny_scenario()

@@ -8,7 +8,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from adamviz.frame_workers import CHUNK, MIN_FRAMES, auto_frame_workers
+from adamviz.figure.parallel import CHUNK, MIN_FRAMES, auto_frame_workers
 from adamviz.pipeline import RenderOptions, render_scenario
 from adamviz.scenario import load
 

@@ -26,8 +26,8 @@ from click.testing import CliRunner
 from support import HEIGHT, WIDTH, tiny_scenario
 
 from adamviz import __version__
+from adamviz.batch.gallery import GALLERY_NAME, Card, render_gallery, write_gallery
 from adamviz.cli import cli
-from adamviz.gallery import GALLERY_NAME, Card, render_gallery, write_gallery
 
 # Chromium as root in a container, on a closed network: no sandbox, no GPU,
 # and none of the background connections a closed network would refuse.

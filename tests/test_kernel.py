@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from adamviz import kernel
-from adamviz.gradients import GradientStream
-from adamviz.kernel import AdamConfig
+from adamviz.optim import kernel
+from adamviz.optim.kernel import AdamConfig
+from adamviz.streams.gradients import GradientStream
 
 COURSE_GRADIENTS = np.array([[10.0, 0.1], [12.0, -0.2], [8.0, 0.3]])
 

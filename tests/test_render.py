@@ -9,17 +9,17 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
 
-from adamviz import kernel
 from adamviz.errors import OutputError
-from adamviz.kernel import AdamConfig
-from adamviz.render import (
+from adamviz.figure.engine import (
     GRADIENT_GREY,
     MEAN_BLUE,
     RMS_ORANGE,
     Animation,
     FigureSpec,
 )
-from adamviz.writers import MovieWriter, VideoWriter, write_png
+from adamviz.optim import kernel
+from adamviz.optim.kernel import AdamConfig
+from adamviz.output.video import MovieWriter, VideoWriter, write_png
 
 WIDTH, HEIGHT = 480, 270
 STEPS = 12
@@ -231,7 +231,7 @@ def test_movie_writer_serves_funcanimation(tmp_path: Path, suffix: str) -> None:
 
 def test_the_loader_and_the_renderer_know_the_same_panels() -> None:
     # Kept in two places on purpose: the loader must not import matplotlib.
-    from adamviz.render import PANELS as DRAWN
+    from adamviz.figure.engine import PANELS as DRAWN
     from adamviz.scenario import PANELS as ACCEPTED
 
     assert tuple(ACCEPTED) == tuple(DRAWN)

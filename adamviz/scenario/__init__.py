@@ -14,19 +14,19 @@ A scenario, in full (only ``title``, ``steps`` and ``parameters`` are required):
     render: {fps: 20, width: 960, height: 540, panels: [gradients, ratio]}
 
 Gradient patterns (each also takes ``noise``, a Gaussian std): constant, sequence,
-square, sine, segments, random_walk, file, loss. See :mod:`adamviz.gradient_patterns`.
+square, sine, segments, random_walk, file, loss. See :mod:`adamviz.scenario.patterns`.
 
 :func:`load` reads, parses, validates and draws the gradients once, so that
 ``adamviz validate`` catches every mistake, and reports all of them at once as
 a :class:`ScenarioError` with one line per mistake: ``file:line: key: expected
 X, got Y``. The stages, one module each:
 
-- :mod:`adamviz.yaml_source` reads the file and composes the YAML into plain
+- :mod:`adamviz.scenario.yaml_source` reads the file and composes the YAML into plain
   data, recording each key's line (the only module that imports yaml);
-- :mod:`adamviz.scenario_models` (with :mod:`adamviz.scenario_fields` and
-  :mod:`adamviz.gradient_patterns`) validates the plain data with pydantic;
-- :mod:`adamviz.schema_problems` looks each error's location up in that line
-  map and words it (:mod:`adamviz.problem_text`).
+- :mod:`adamviz.scenario.models` (with :mod:`adamviz.scenario.fields` and
+  :mod:`adamviz.scenario.patterns`) validates the plain data with pydantic;
+- :mod:`adamviz.scenario.problems` looks each error's location up in that line
+  map and words it (:mod:`adamviz.scenario.problem_text`).
 """
 
 from __future__ import annotations
@@ -38,12 +38,12 @@ from typing import Any
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from adamviz.errors import ScenarioError
-from adamviz.gradients import GradientStream
-from adamviz.problem_text import KeyPath
-from adamviz.scenario_fields import MAX_PARAMETERS, MAX_STEPS, PANELS, PATTERNS, Seed, StepCount
-from adamviz.scenario_models import Optimizer, Parameter, Render, Scenario, draw_gradients
-from adamviz.schema_problems import Locator, schema_problem
-from adamviz.yaml_source import parse, read_text
+from adamviz.scenario.fields import MAX_PARAMETERS, MAX_STEPS, PANELS, PATTERNS, Seed, StepCount
+from adamviz.scenario.models import Optimizer, Parameter, Render, Scenario, draw_gradients
+from adamviz.scenario.problem_text import KeyPath
+from adamviz.scenario.problems import Locator, schema_problem
+from adamviz.scenario.yaml_source import parse, read_text
+from adamviz.streams.gradients import GradientStream
 
 __all__ = [
     "MAX_PARAMETERS",

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from .errors import AdamvizError
+from adamviz.errors import AdamvizError
 
 
 class SchedulerError(AdamvizError):
@@ -24,7 +24,7 @@ CONNECT_TIMEOUT = "10s"
 
 
 def dask_executor(address: str) -> Callable[[int], AbstractContextManager[tuple[Any, None]]]:
-    """An executor factory for :func:`adamviz.batch.run_batch` that submits to ``address``."""
+    """An executor factory for :func:`adamviz.batch.run.run_batch` that submits to ``address``."""
     try:
         from distributed import Client
     except ImportError:

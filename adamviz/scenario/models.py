@@ -1,7 +1,7 @@
 """The scenario models: hyperparameters, parameters, render settings and the whole scenario.
 
-Field types come from :mod:`adamviz.scenario_fields`, gradient patterns from
-:mod:`adamviz.gradient_patterns`; :func:`draw_gradients` turns validated
+Field types come from :mod:`adamviz.scenario.fields`, gradient patterns from
+:mod:`adamviz.scenario.patterns`; :func:`draw_gradients` turns validated
 parameters into the :class:`GradientStream` the kernel reads.
 """
 
@@ -16,17 +16,7 @@ from pydantic import AfterValidator, Field, PrivateAttr
 from pydantic_core import PydanticCustomError
 
 from adamviz.errors import Problem, ScenarioError
-from adamviz.gradient_patterns import (
-    Array,
-    DrawError,
-    FilePattern,
-    Gradient,
-    LossPattern,
-    SegmentsPattern,
-)
-from adamviz.gradients import GradientStream
-from adamviz.problem_text import KeyPath, dotted
-from adamviz.scenario_fields import (
+from adamviz.scenario.fields import (
     EXPECTED,
     MAX_PARAMETERS,
     MAX_STEPS,
@@ -45,6 +35,16 @@ from adamviz.scenario_fields import (
     expect,
     expect_list,
 )
+from adamviz.scenario.patterns import (
+    Array,
+    DrawError,
+    FilePattern,
+    Gradient,
+    LossPattern,
+    SegmentsPattern,
+)
+from adamviz.scenario.problem_text import KeyPath, dotted
+from adamviz.streams.gradients import GradientStream
 
 
 class Optimizer(StrictModel):

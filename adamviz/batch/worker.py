@@ -25,9 +25,9 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from . import __version__
-from .errors import AdamvizError
-from .manifest import sha256_of
+from adamviz import __version__
+from adamviz.batch.manifest import sha256_of
+from adamviz.errors import AdamvizError
 
 #: Progress messages go here in local worker processes: (output name, done, total).
 _progress: Queue[tuple[str, int, int]] | None = None
@@ -94,10 +94,10 @@ def run_job(job: Job) -> Outcome:
 
 def _render(job: Job) -> dict[str, Any]:
     # Imported here, in the worker: the batch process itself never needs them.
-    from .atomic_file import AtomicFile
-    from .pipeline import RenderOptions, render_scenario
-    from .scenario import load
-    from .simulate import simulate, write_csv
+    from adamviz.output.atomic import AtomicFile
+    from adamviz.pipeline import RenderOptions, render_scenario
+    from adamviz.scenario import load
+    from adamviz.simulate import simulate, write_csv
 
     scenario_sha256 = sha256_of(Path(job.scenario))
     scenario = load(job.scenario)

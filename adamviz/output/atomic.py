@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from .errors import OutputError
+from adamviz.errors import OutputError
 
 
 def make_writable_folder(folder: Path) -> None:

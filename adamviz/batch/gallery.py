@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from . import __version__
-from .atomic_file import AtomicFile
+from adamviz import __version__
+from adamviz.output.atomic import AtomicFile
 
 GALLERY_NAME = "index.html"
 

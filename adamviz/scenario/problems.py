@@ -17,10 +17,10 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from adamviz.errors import Problem
-from adamviz.gradient_patterns import Pattern
-from adamviz.problem_text import KeyPath, did_you_mean, dotted, expected_got, found_text
-from adamviz.scenario_fields import EXPECTED, PATTERNS
-from adamviz.scenario_models import Scenario
+from adamviz.scenario.fields import EXPECTED, PATTERNS
+from adamviz.scenario.models import Scenario
+from adamviz.scenario.patterns import Pattern
+from adamviz.scenario.problem_text import KeyPath, did_you_mean, dotted, expected_got, found_text
 
 
 class Locator:

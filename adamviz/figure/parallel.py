@@ -1,7 +1,7 @@
 """Frames drawn by worker processes, handed back in order: one render on several cores.
 
-Each frame is a pure function of its step index (see :mod:`adamviz.render`),
-so a worker that builds its own :class:`~adamviz.render.Animation` from the
+Each frame is a pure function of its step index (see :mod:`adamviz.figure.engine`),
+so a worker that builds its own :class:`~adamviz.figure.engine.Animation` from the
 same trace and figure spec draws the very pixels this process would: the file
 comes out byte-identical to a serial render. Workers draw chunks of
 consecutive frames; at most a few chunks per worker are in flight, so memory
@@ -23,8 +23,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 import numpy as np
 
-from .kernel import Trace
-from .render import Animation, FigureSpec
+from adamviz.figure.engine import Animation, FigureSpec
+from adamviz.optim.kernel import Trace
 
 #: Frames a worker draws per task: large enough to amortize the hand-over,
 #: small enough that the chunks in flight hold little memory.

@@ -26,8 +26,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from .kernel import Trace
-from .stamped_text import StampedText
+from adamviz.figure.stamped_text import StampedText
+from adamviz.optim.kernel import Trace
 
 # The visual language (DESIGN.md "The picture"): grey lollipops, blue m̂, orange √v̂.
 GRADIENT_GREY = "#9a9a9a"

@@ -22,7 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from adamviz.problem_text import did_you_mean
+from adamviz.scenario.problem_text import did_you_mean
 
 MAX_STEPS = 100_000
 MAX_PARAMETERS = 8

@@ -15,9 +15,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .errors import AdamvizError
-from .manifest import MANIFEST_NAME, Entry, Manifest, sha256_of
+from adamviz import __version__
+from adamviz.batch.manifest import MANIFEST_NAME, Entry, Manifest, sha256_of
+from adamviz.errors import AdamvizError
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 #: Files in an output folder that a batch accounts for: anything else is left alone.

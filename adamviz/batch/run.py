@@ -1,6 +1,6 @@
 """``adamviz batch``: every scenario of a folder rendered, in parallel, only when stale.
 
-The batch plans from hashes and the manifest alone (:mod:`adamviz.batch_plan`),
+The batch plans from hashes and the manifest alone (:mod:`adamviz.batch.plan`),
 hands the stale scenarios to an executor (local worker processes, or a Dask
 cluster's executor: anything with ``submit``), records each finished figure in
 the manifest at once (so an interruption keeps every finished figure and its
@@ -20,8 +20,9 @@ from pathlib import Path
 from queue import Empty
 from typing import Any, TextIO
 
-from .atomic_file import make_writable_folder
-from .batch_plan import (
+from adamviz.batch.gallery import Card, write_gallery
+from adamviz.batch.manifest import MANIFEST_NAME, Entry, Manifest, ManifestError
+from adamviz.batch.plan import (
     Status,
     Target,
     find_scenarios,
@@ -31,11 +32,10 @@ from .batch_plan import (
     scenario_path,
     status_of,
 )
-from .batch_progress import Display, Row, display_for
-from .batch_worker import Job, Outcome, init_local_worker, run_job
-from .errors import OutputError
-from .gallery import Card, write_gallery
-from .manifest import MANIFEST_NAME, Entry, Manifest, ManifestError
+from adamviz.batch.progress import Display, Row, display_for
+from adamviz.batch.worker import Job, Outcome, init_local_worker, run_job
+from adamviz.errors import OutputError
+from adamviz.output.atomic import make_writable_folder
 
 #: Makes an executor for ``jobs`` renders; yields it, and stops it on the way out.
 ExecutorFactory = Callable[[int], Any]

@@ -20,8 +20,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .atomic_file import AtomicFile
-from .errors import AdamvizError
+from adamviz.errors import AdamvizError
+from adamviz.output.atomic import AtomicFile
 
 MANIFEST_NAME = "adamviz-manifest.json"
 #: Bumped when the layout of an entry changes; an older manifest is then rebuilt.

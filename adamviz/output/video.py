@@ -31,8 +31,8 @@ import imageio.v3 as iio
 import imageio_ffmpeg
 import numpy as np
 
-from .atomic_file import AtomicFile
-from .errors import OutputError
+from adamviz.errors import OutputError
+from adamviz.output.atomic import AtomicFile
 
 FORMATS = ("gif", "mp4", "png")
 

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from adamviz.errors import Problem, ScenarioError
-from adamviz.problem_text import KeyPath, dotted, found_text
+from adamviz.scenario.problem_text import KeyPath, dotted, found_text
 
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
