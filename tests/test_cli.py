@@ -12,13 +12,13 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 from click.testing import CliRunner, Result
-from support import HEIGHT, STEPS, WIDTH, partial_files, tiny_scenario
 
 from adamviz import __version__
 from adamviz.cli import cli
 from adamviz.errors import OutputError
 from adamviz.optim import kernel
 from adamviz.scenario import PATTERNS
+from tests.support import HEIGHT, STEPS, WIDTH, partial_files, tiny_scenario
 
 COLUMNS = "step,param,grad,m,v,m_hat,v_hat,ratio,step_size,update,theta"
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_kernel import reference_adam
 
 from adamviz.errors import ScenarioError
 from adamviz.optim import kernel
@@ -22,6 +21,7 @@ from adamviz.optim.kernel import AdamConfig
 from adamviz.pipeline import RenderOptions, animation
 from adamviz.scenario import Scenario, load
 from adamviz.simulate import simulate, write_csv, write_json
+from tests.optim.test_kernel import reference_adam
 
 ALL_PANELS = "[gradients, ratio, step_size, theta]"
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import imageio.v3 as iio
 import pytest
-from support import HEIGHT, WIDTH, partial_files, tiny_scenario
 
 from adamviz.batch.manifest import MANIFEST_NAME
+from tests.support import HEIGHT, WIDTH, partial_files, tiny_scenario
 
 ADAMVIZ = [sys.executable, "-c", "from adamviz.cli import main; main()"]
 SCENARIO = tiny_scenario()

@@ -43,12 +43,12 @@ import yaml
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
-from support import partial_files
 
 from adamviz.cli import cli
 from adamviz.errors import ScenarioError
 from adamviz.scenario import Scenario, load
 from adamviz.simulate import simulate
+from tests.support import partial_files
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])

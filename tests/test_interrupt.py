@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import a_partial_file_has_bytes, partial_files, wait_for
+
+from tests.support import a_partial_file_has_bytes, partial_files, wait_for
 
 LONG_SCENARIO = """\
 title: A long render, to be interrupted

@@ -23,11 +23,11 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 from click.testing import CliRunner
-from support import HEIGHT, WIDTH, tiny_scenario
 
 from adamviz import __version__
 from adamviz.batch.gallery import GALLERY_NAME, Card, render_gallery, write_gallery
 from adamviz.cli import cli
+from tests.support import HEIGHT, WIDTH, tiny_scenario
 
 # Chromium as root in a container, on a closed network: no sandbox, no GPU,
 # and none of the background connections a closed network would refuse.

@@ -15,11 +15,11 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 from click.testing import CliRunner, Result
-from support import HEIGHT, STEPS, WIDTH, a_partial_file_has_bytes, tiny_scenario, wait_for
 
 from adamviz import __version__
 from adamviz.batch.manifest import MANIFEST_NAME, sha256_of
 from adamviz.cli import cli
+from tests.support import HEIGHT, STEPS, WIDTH, a_partial_file_has_bytes, tiny_scenario, wait_for
 
 
 def scenario_text(title: str, value: float = 1.0, steps: int = STEPS) -> str:

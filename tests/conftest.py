@@ -1,0 +1,26 @@
+"""Fixtures every test folder may use."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from adamviz.figure.engine import Animation, FigureSpec
+from adamviz.optim import kernel
+from adamviz.optim.kernel import AdamConfig
+from tests.frames import HEIGHT, STEPS, WIDTH
+
+
+@pytest.fixture(scope="module")
+def trace() -> kernel.Trace:
+    grads = np.column_stack([np.linspace(1.0, 2.0, STEPS), 0.1 * (-1.0) ** np.arange(STEPS)])
+    return kernel.run(grads, np.zeros(2), STEPS, AdamConfig(lr=0.01))
+
+
+@pytest.fixture(scope="module")
+def movie(trace: kernel.Trace) -> Animation:
+    spec = FigureSpec(
+        "Test", ["w", "b"], panels=("gradients", "ratio", "step_size", "theta"),
+        width=WIDTH, height=HEIGHT,
+    )  # fmt: skip
+    return Animation(trace, spec)
