@@ -15,7 +15,7 @@ import numpy as np
 
 from adamviz.figure.engine import Animation, FigureSpec
 from adamviz.figure.parallel import auto_frame_workers, frames_in_workers
-from adamviz.optim.kernel import Trace
+from adamviz.optim.trace import Trace
 from adamviz.output.video import FORMATS, VideoWriter, write_png
 from adamviz.scenario import Scenario
 from adamviz.simulate import simulate

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from adamviz.optim import kernel
-from adamviz.optim.kernel import AdamConfig, Trace
+from adamviz.optim.kernel import AdamConfig
+from adamviz.optim.trace import Trace
 from adamviz.scenario import Scenario
 
 #: The columns of ``adamviz simulate``, in order; one row per step and parameter.
@@ -40,7 +41,7 @@ def simulate(scenario: Scenario) -> Trace:
 
 def rows(trace: Trace, names: list[str]) -> Iterator[dict[str, Any]]:
     """One dict per step and parameter, with Python floats (full precision)."""
-    quantities = [getattr(trace, column) for column in COLUMNS[2:]]
+    quantities = [trace[column] for column in COLUMNS[2:]]
     for t in range(trace.steps):
         for p, name in enumerate(names):
             values = (float(q[t, p]) for q in quantities)

@@ -39,7 +39,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from adamviz.figure.engine import GRADIENT_GREY, MEAN_BLUE, RATIO_PURPLE, RMS_ORANGE
-from adamviz.optim.kernel import Trace
+from adamviz.optim.trace import Trace
 from adamviz.output.video import VideoWriter
 from adamviz.pipeline import RenderOptions, animation, palette_sample, render_scenario
 from adamviz.scenario import Scenario, load

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from adamviz.optim.kernel import Trace
+from adamviz.optim.trace import Trace
 from adamviz.scenario import Scenario, load
 from adamviz.simulate import simulate
 

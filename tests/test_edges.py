@@ -113,7 +113,7 @@ def test_decays_at_zero_match_the_paper_in_scalars(tmp_path: Path, optimizer: st
     config = kernel.AdamConfig(**{**AdamConfig()._asdict(), **_parse(optimizer)})
     expected = reference_adam(values, 0.0, config)
     for key in ("m", "v", "m_hat", "v_hat"):
-        np.testing.assert_array_equal(trace.__dict__[key][:, 0], [row[key] for row in expected])
+        np.testing.assert_array_equal(trace[key][:, 0], [row[key] for row in expected])
     assert np.all(trace.ratio[:10] == 0.0)  # nothing seen yet: no step
     assert np.all(np.isfinite(trace.ratio))
     assert_readable_picture(loaded)

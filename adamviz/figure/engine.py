@@ -27,7 +27,7 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from adamviz.figure.stamped_text import StampedText
-from adamviz.optim.kernel import Trace
+from adamviz.optim.trace import Trace
 
 # The visual language (DESIGN.md "The picture"): grey lollipops, blue m̂, orange √v̂.
 GRADIENT_GREY = "#9a9a9a"

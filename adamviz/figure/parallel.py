@@ -24,7 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 import numpy as np
 
 from adamviz.figure.engine import Animation, FigureSpec
-from adamviz.optim.kernel import Trace
+from adamviz.optim.trace import Trace
 
 #: Frames a worker draws per task: large enough to amortize the hand-over,
 #: small enough that the chunks in flight hold little memory.

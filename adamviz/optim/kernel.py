@@ -16,10 +16,11 @@ throughout. This module imports numpy alone, so it can be used from a notebook.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+
+from adamviz.optim.trace import Trace
 
 #: g_t for step t (1-based), given θ_{t-1}: how a closed-loop scenario (a loss
 #: whose gradient depends on θ) feeds the kernel one step at a time.
@@ -101,35 +102,6 @@ def update(grads: np.ndarray, state: AdamState, config: AdamConfig) -> tuple[np.
     return updates, AdamState(count=count, m=m, v=v)
 
 
-@dataclass(frozen=True)
-class Trace:
-    """Every quantity at every step, each an array of shape (steps, params).
-
-    Row ``t-1`` holds step ``t``: the gradient fed in, the moments after it, and
-    ``theta``, the parameters after the step. ``theta0`` holds them before step 1.
-    """
-
-    config: AdamConfig
-    theta0: np.ndarray
-    grad: np.ndarray
-    m: np.ndarray
-    v: np.ndarray
-    m_hat: np.ndarray
-    v_hat: np.ndarray
-    ratio: np.ndarray
-    step_size: np.ndarray
-    update: np.ndarray
-    theta: np.ndarray
-
-    @property
-    def steps(self) -> int:
-        return self.grad.shape[0]
-
-    @property
-    def params(self) -> int:
-        return self.grad.shape[1]
-
-
 def run(
     gradients: np.ndarray | GradientSource,
     theta0: np.ndarray,
@@ -171,15 +143,16 @@ def run(
     v_hat = v / bias_correction(config.beta2, counts)
     ratio = scaling_ratio(m_hat, v_hat, config.eps)
     return Trace(
-        config=config,
         theta0=np.array(theta0, dtype=np.float64).reshape(-1),
         grad=grad,
-        m=m,
-        v=v,
-        m_hat=m_hat,
-        v_hat=v_hat,
-        ratio=ratio,
-        step_size=effective_step_size(v_hat, config),
         update=-config.lr * ratio,
         theta=theta_after,
+        quantities={
+            "m": m,
+            "v": v,
+            "m_hat": m_hat,
+            "v_hat": v_hat,
+            "ratio": ratio,
+            "step_size": effective_step_size(v_hat, config),
+        },
     )
