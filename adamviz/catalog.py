@@ -1,0 +1,66 @@
+"""The names adamviz knows, each declared once: formats, panels, patterns, losses, optimizers.
+
+Every other module reads these instead of keeping its own list: the CLI's
+choices, the loader's schema, the batch's output names and the gallery come
+from here, and the registries behind the names (writers, panel builders,
+optimizer factories) are checked against them in the tests. Standard library
+only, so that any layer may import it, and the quickest commands stay quick.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, NamedTuple
+
+Kind = Literal["animation", "still", "table"]
+
+
+class Format(NamedTuple):
+    """An output format: what the file holds and how a web page shows it."""
+
+    name: str
+    """The suffix without its dot, and the ``--format`` choice."""
+    kind: Kind
+    """``animation``: every frame; ``still``: one frame; ``table``: the numbers."""
+    mime: str
+    element: Literal["img", "video", "a"]
+    """How the gallery shows it: an ``<img>``, a ``<video>``, or a link."""
+
+    @property
+    def suffix(self) -> str:
+        return f".{self.name}"
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("gif", "animation", "image/gif", "img"),
+        Format("mp4", "animation", "video/mp4", "video"),
+        Format("png", "still", "image/png", "img"),
+        Format("csv", "table", "text/csv", "a"),
+    )
+}
+
+#: The formats a render (``adamviz render``, ``adamviz batch``) can write.
+FIGURE_FORMATS: tuple[str, ...] = tuple(n for n, f in FORMATS.items() if f.kind != "table")
+DEFAULT_FORMAT = "gif"
+
+
+def format_of(suffix: str) -> Format | None:
+    """The format a file name's suffix asks for (``.GIF`` as ``.gif``), or None."""
+    return FORMATS.get(suffix.lower().lstrip("."))
+
+
+#: Panels from top to bottom of each parameter's column.
+PANELS: tuple[str, ...] = ("gradients", "ratio", "step_size", "theta")
+DEFAULT_PANELS: tuple[str, ...] = ("gradients", "ratio")
+
+#: Gradient patterns, by their ``pattern:`` key.
+PATTERNS: tuple[str, ...] = (
+    "constant", "sequence", "square", "sine", "segments", "random_walk", "file", "loss",
+)  # fmt: skip
+
+#: Closed-loop losses of one parameter, by their ``loss:`` key.
+LOSSES: tuple[str, ...] = ("quadratic", "absolute")
+
+#: Optimizers, by their ``name:`` key.
+OPTIMIZERS: tuple[str, ...] = ("adam",)
