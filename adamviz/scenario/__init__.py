@@ -37,8 +37,9 @@ from typing import Any
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
+from adamviz.catalog import PANELS, PATTERNS
 from adamviz.errors import ScenarioError
-from adamviz.scenario.fields import MAX_PARAMETERS, MAX_STEPS, PANELS, PATTERNS, Seed, StepCount
+from adamviz.scenario.fields import MAX_PARAMETERS, MAX_STEPS, Seed, StepCount
 from adamviz.scenario.models import Optimizer, Parameter, Render, Scenario, draw_gradients
 from adamviz.scenario.problem_text import KeyPath
 from adamviz.scenario.problems import Locator, schema_problem

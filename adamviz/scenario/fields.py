@@ -22,12 +22,11 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from adamviz.catalog import LOSSES, PANELS
 from adamviz.scenario.problem_text import did_you_mean
 
 MAX_STEPS = 100_000
 MAX_PARAMETERS = 8
-PATTERNS = ("constant", "sequence", "square", "sine", "segments", "random_walk", "file", "loss")
-PANELS = ("gradients", "ratio", "step_size", "theta")
 
 EXPECTED = "expected"  # the one custom pydantic error type the scenario models raise
 
@@ -82,13 +81,14 @@ Flag = Annotated[bool, expect("true or false")]
 StepCount = Annotated[int, Field(ge=1, le=MAX_STEPS), expect(f"an integer from 1 to {MAX_STEPS}")]
 Seed = Annotated[int, Field(ge=0), expect("an integer >= 0")]
 PieceSteps = Annotated[int, Field(ge=1), expect("an integer >= 1")]
+# Literal[names] with the catalog's tuple: the same as listing each name.
 Panel = Annotated[
-    Literal["gradients", "ratio", "step_size", "theta"],
+    Literal[PANELS],  # type: ignore[valid-type]
     expect(f"one of {', '.join(PANELS)}", choices=PANELS),
 ]
 LossName = Annotated[
-    Literal["quadratic", "absolute"],
-    expect("one of quadratic, absolute", choices=("quadratic", "absolute")),
+    Literal[LOSSES],  # type: ignore[valid-type]
+    expect(f"one of {', '.join(LOSSES)}", choices=LOSSES),
 ]
 Column = Annotated[
     Annotated[int, Field(ge=0)] | Annotated[str, Field(min_length=1)],

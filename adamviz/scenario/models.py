@@ -15,12 +15,12 @@ import numpy as np
 from pydantic import AfterValidator, Field, PrivateAttr
 from pydantic_core import PydanticCustomError
 
+from adamviz.catalog import DEFAULT_PANELS, PANELS
 from adamviz.errors import Problem, ScenarioError
 from adamviz.scenario.fields import (
     EXPECTED,
     MAX_PARAMETERS,
     MAX_STEPS,
-    PANELS,
     Decay,
     Name,
     NonNegative,
@@ -105,7 +105,7 @@ class Render(StrictModel):
         expect_list(f"a non-empty list of panels ({', '.join(PANELS)})", 1),
         AfterValidator(_unique_panels),
     ] = Field(
-        default_factory=lambda: ["gradients", "ratio"],
+        default_factory=lambda: list(DEFAULT_PANELS),
         min_length=1,
         description="Panels from top to bottom: gradients, ratio, step_size, theta.",
     )

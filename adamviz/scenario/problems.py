@@ -14,12 +14,13 @@ from types import UnionType
 from typing import Annotated, Any
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
+from adamviz.catalog import PATTERNS
 from adamviz.errors import Problem
-from adamviz.scenario.fields import EXPECTED, PATTERNS
+from adamviz.scenario.fields import EXPECTED
 from adamviz.scenario.models import Scenario
-from adamviz.scenario.patterns import Pattern
 from adamviz.scenario.problem_text import KeyPath, did_you_mean, dotted, expected_got, found_text
 
 
@@ -42,24 +43,27 @@ class Locator:
         return 1
 
     def path(self, loc: tuple[str | int, ...]) -> KeyPath:
-        """pydantic's loc minus the union tags it inserts (``gradient.constant.value``).
+        """pydantic's loc minus the tags it inserts after tagged unions (``gradient.constant.x``).
 
-        A tag is the pattern name of the mapping it follows; it is skipped once
-        per mapping, since a pattern may have a field of its own name (loss.loss).
+        The loc is walked beside the models' types: right after a field whose
+        type is a tagged union (gradient patterns, optimizers, any other), pydantic
+        inserts the chosen member's tag, which the document does not have.
+        Knowing the union from the type, rather than guessing from the names,
+        keeps a key that merely equals a tag (``{pattern: loss, loss: ...}``,
+        ``{pattern: "", "": 1}``) a key.
         """
         path: list[str | int] = []
         node: Any = self.data
-        tag_skipped = False
-        for index, part in enumerate(loc):
-            # A tag is always followed by a field of its pattern: a key that only
-            # equals the mapping's pattern value (``{pattern: "", "": 1}``) is a key.
-            is_tag = index + 1 < len(loc) and part in PATTERNS
-            tagged = isinstance(node, dict) and part == node.get("pattern")
-            if is_tag and tagged and not tag_skipped:
-                tag_skipped = True
-                continue
+        annotation: Any = Scenario
+        for part in loc:
+            union = _tagged_union(annotation)
+            if union is not None:
+                key, members = union
+                if isinstance(node, dict) and node.get(key) == part and part in members:
+                    annotation = members[part]
+                    continue
             path.append(part)
-            tag_skipped = False
+            annotation = _child(annotation, part)
             try:
                 node = node[part]
             except (KeyError, IndexError, TypeError):
@@ -93,7 +97,7 @@ def schema_problem(error: ErrorDetails, locate: Locator) -> Problem:
     if kind == "extra_forbidden":
         return locate.problem(path, _unknown_key(str(path[-1]), _allowed_keys(loc[:-1])))
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        return _pattern_problem(kind, ctx, path, locate)
+        return _tag_problem(kind, ctx, _annotation_at(loc), path, locate)
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return locate.problem(path, expected_got("a mapping", found_text(error["input"])))
     # Not expected with this schema; keep pydantic's words but our shape.
@@ -101,17 +105,30 @@ def schema_problem(error: ErrorDetails, locate: Locator) -> Problem:
     return locate.problem(path, expected_got(expected, found_text(error["input"])))
 
 
-def _pattern_problem(kind: str, ctx: dict[str, Any], path: KeyPath, locate: Locator) -> Problem:
-    allowed = re.findall(r"'([^']*)'", str(ctx.get("expected_tags", ""))) or list(PATTERNS)
+def _tag_problem(
+    kind: str, ctx: dict[str, Any], annotation: Any, path: KeyPath, locate: Locator
+) -> Problem:
+    """A tagged union whose tag (``pattern:``, ``name:``) is missing or names no member."""
+    union = _tagged_union(annotation)
+    key = union[0] if union else str(ctx.get("discriminator", "")).strip("'")
+    allowed = list(union[1]) if union else re.findall(r"'([^']*)'", str(ctx.get("expected_tags")))
     choices = f"one of {', '.join(allowed)}"
     if kind == "union_tag_not_found":
-        return locate.problem((*path, "pattern"), f"required key missing; expected {choices}")
-    value = locate.value((*path, "pattern"))
-    if value in PATTERNS and value not in allowed:
-        hint = f" ({value} is not allowed inside segments)"
+        return locate.problem((*path, key), f"required key missing; expected {choices}")
+    value = locate.value((*path, key))
+    known, where = _NARROWER_UNIONS.get(key, ((), ""))
+    if value in known and value not in allowed:
+        hint = f" ({value} is not allowed {where})"
     else:
         hint = did_you_mean(value, allowed)
-    return locate.problem((*path, "pattern"), expected_got(choices, found_text(value), hint))
+    return locate.problem((*path, key), expected_got(choices, found_text(value), hint))
+
+
+#: Tags whose union is narrower in some places: every pattern is known, but a
+#: segments piece takes only the open-loop ones.
+_NARROWER_UNIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "pattern": (PATTERNS, "inside segments"),
+}
 
 
 def _unknown_key(key: str, allowed: list[str]) -> str:
@@ -121,14 +138,20 @@ def _unknown_key(key: str, allowed: list[str]) -> str:
     return f"unknown key; allowed here: {', '.join(allowed)}" if allowed else "unknown key"
 
 
-def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
-    """The field names of the model at ``loc`` (tags included, as pydantic gives them)."""
+def _annotation_at(loc: tuple[str | int, ...]) -> Any:
+    """The type at pydantic's ``loc`` (tags included, as pydantic gives them), or None."""
     annotation: Any = Scenario
     for part in loc:
-        annotation = _child(annotation, part)
+        union = _tagged_union(annotation)
+        annotation = union[1].get(str(part)) if union is not None else _child(annotation, part)
         if annotation is None:
-            return []
-    annotation = _unwrap(annotation)
+            return None
+    return annotation
+
+
+def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
+    """The field names of the model at ``loc``."""
+    annotation = _unwrap(_annotation_at(loc))
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return list(annotation.model_fields)
     return []
@@ -140,18 +163,43 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
+class _Tagged:
+    """A model field's type together with the discriminator pydantic moved off it."""
+
+    def __init__(self, annotation: Any, discriminator: str) -> None:
+        self.annotation, self.discriminator = annotation, discriminator
+
+
 def _child(annotation: Any, part: str | int) -> Any:
-    """One step down a type: a model's field, a list's item, or a union's tagged member."""
+    """One step down a type: a model's field, or a list's item."""
     annotation = _unwrap(annotation)
-    origin = typing.get_origin(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         field = annotation.model_fields.get(str(part))
-        return field.annotation if field else None
-    if origin is list:
+        if field is None:
+            return None
+        # pydantic keeps a field's Field(discriminator=...) on the field, not the type.
+        if isinstance(field.discriminator, str):
+            return _Tagged(field.annotation, field.discriminator)
+        return field.annotation
+    if typing.get_origin(annotation) is list:
         return typing.get_args(annotation)[0]
-    if origin in (typing.Union, UnionType):
-        for member in map(_unwrap, typing.get_args(annotation)):
-            is_pattern = isinstance(member, type) and issubclass(member, Pattern)
-            if is_pattern and part in typing.get_args(member.model_fields["pattern"].annotation):
-                return member
     return None
+
+
+def _tagged_union(annotation: Any) -> tuple[str, dict[str, Any]] | None:
+    """The discriminator key and the members by tag, if ``annotation`` is a tagged union."""
+    key: str | None = None
+    if isinstance(annotation, _Tagged):
+        annotation, key = annotation.annotation, annotation.discriminator
+    while typing.get_origin(annotation) is Annotated:
+        annotation, *metadata = typing.get_args(annotation)
+        for item in metadata:
+            if isinstance(item, FieldInfo) and isinstance(item.discriminator, str):
+                key = item.discriminator
+    if key is None or typing.get_origin(annotation) not in (typing.Union, UnionType):
+        return None
+    members: dict[str, Any] = {}
+    for member in map(_unwrap, typing.get_args(annotation)):
+        for tag in typing.get_args(member.model_fields[key].annotation):
+            members[tag] = member
+    return key, members
