@@ -153,8 +153,8 @@ def simulate(scenario: str, as_csv: bool, as_json: bool, output: Path | None) ->
         raise click.UsageError("choose one of --csv and --json")
     loaded = _load(scenario)
 
-    from adamviz.simulate import simulate as run
-    from adamviz.simulate import write_csv, write_json
+    from adamviz.output.tables import simulate as run
+    from adamviz.output.tables import write_csv, write_json
 
     write: Callable[..., None] = write_json if as_json else write_csv
     trace = run(loaded)

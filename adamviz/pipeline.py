@@ -16,9 +16,10 @@ import numpy as np
 from adamviz.figure.engine import Animation, FigureSpec
 from adamviz.figure.parallel import auto_frame_workers, frames_in_workers
 from adamviz.optim.trace import Trace
-from adamviz.output.video import FORMATS, VideoWriter, write_png
+from adamviz.output.still import write_png
+from adamviz.output.tables import simulate
+from adamviz.output.video import FORMATS, VideoWriter
 from adamviz.scenario import Scenario
-from adamviz.simulate import simulate
 
 #: Frames the GIF palette is computed from: enough to meet every colour the
 #: animation uses (the last frame alone holds nearly all of them).

@@ -40,10 +40,10 @@ from matplotlib.figure import Figure
 
 from adamviz.figure.engine import GRADIENT_GREY, MEAN_BLUE, RATIO_PURPLE, RMS_ORANGE
 from adamviz.optim.trace import Trace
+from adamviz.output.tables import simulate
 from adamviz.output.video import VideoWriter
 from adamviz.pipeline import RenderOptions, animation, palette_sample, render_scenario
 from adamviz.scenario import Scenario, load
-from adamviz.simulate import simulate
 
 SCENARIO = Path(__file__).with_name("bench.yaml")
 WIDTH, HEIGHT, FPS = 960, 540, 20

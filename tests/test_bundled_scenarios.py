@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from adamviz.optim.trace import Trace
+from adamviz.output.tables import simulate
 from adamviz.scenario import Scenario, load
-from adamviz.simulate import simulate
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BUNDLED = sorted(SCENARIOS.glob("*.yaml"))

@@ -18,9 +18,9 @@ import pytest
 from adamviz.errors import ScenarioError
 from adamviz.optim import kernel
 from adamviz.optim.kernel import AdamConfig
+from adamviz.output.tables import simulate, write_csv, write_json
 from adamviz.pipeline import RenderOptions, animation
 from adamviz.scenario import Scenario, load
-from adamviz.simulate import simulate, write_csv, write_json
 from tests.optim.test_kernel import reference_adam
 
 ALL_PANELS = "[gradients, ratio, step_size, theta]"

@@ -46,8 +46,8 @@ from hypothesis import strategies as st
 
 from adamviz.cli import cli
 from adamviz.errors import ScenarioError
+from adamviz.output.tables import simulate
 from adamviz.scenario import Scenario, load
-from adamviz.simulate import simulate
 from tests.support import partial_files
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

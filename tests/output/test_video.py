@@ -10,7 +10,9 @@ import pytest
 
 from adamviz.errors import OutputError
 from adamviz.figure.engine import GRADIENT_GREY, MEAN_BLUE, RMS_ORANGE, Animation
-from adamviz.output.video import MovieWriter, VideoWriter, write_png
+from adamviz.output.movie_writer import MovieWriter
+from adamviz.output.still import write_png
+from adamviz.output.video import VideoWriter
 from tests.frames import HEIGHT, STEPS, WIDTH, pixels_near
 
 
