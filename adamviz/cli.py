@@ -20,12 +20,14 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 import click
 
 from adamviz import __version__
+from adamviz.catalog import DEFAULT_FORMAT, FIGURE_FORMATS
 from adamviz.errors import AdamvizError
 
 if TYPE_CHECKING:  # imported by the batch command alone, when it runs
     from adamviz.batch.run import Check
 
-FORMAT_CHOICES = ("gif", "mp4", "png")
+FORMAT_CHOICES = FIGURE_FORMATS
+_SUFFIXES_TEXT = ", ".join(f".{n}" for n in FORMAT_CHOICES[:-1]) + f" or .{FORMAT_CHOICES[-1]}"
 
 
 class UserError(click.ClickException):
@@ -78,11 +80,11 @@ def _format_for(output: Path | None, fmt: str | None) -> str:
     suffix = output.suffix.lower().lstrip(".") if output is not None else ""
     if suffix and suffix not in FORMAT_CHOICES:
         raise click.BadParameter(
-            f"expected a .gif, .mp4 or .png file name, got {output.name!r}", param_hint="'-o'"
+            f"expected a {_SUFFIXES_TEXT} file name, got {output.name!r}", param_hint="'-o'"
         )
     if fmt and suffix and fmt != suffix:
         raise click.UsageError(f"--format {fmt} does not match the output file's .{suffix}")
-    return fmt or suffix or "gif"
+    return fmt or suffix or DEFAULT_FORMAT
 
 
 @cli.command()
@@ -153,8 +155,8 @@ def simulate(scenario: str, as_csv: bool, as_json: bool, output: Path | None) ->
         raise click.UsageError("choose one of --csv and --json")
     loaded = _load(scenario)
 
-    from adamviz.output.tables import simulate as run
     from adamviz.output.tables import write_csv, write_json
+    from adamviz.pipeline import simulate as run
 
     write: Callable[..., None] = write_json if as_json else write_csv
     trace = run(loaded)
@@ -218,7 +220,7 @@ def schema() -> None:
     help="Scenarios rendered at once. Default: the number of cores.",
 )  # fmt: skip
 @click.option(
-    "-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="gif",
+    "-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default=DEFAULT_FORMAT,
     show_default=True, help="Format of every figure.",
 )  # fmt: skip
 @click.option("--force", is_flag=True, help="Render everything, even what is up to date.")

@@ -1,42 +1,62 @@
 """One scenario, end to end: simulate, draw every frame, stream them to a file.
 
-The CLI's ``render`` and the batch workers both call :func:`render_scenario`;
-each stage it joins knows nothing of the stages after it.
+The CLI's ``render`` and ``simulate`` and the batch workers call these; each
+stage they join knows nothing of the stages after it. Only :func:`simulate`
+is needed for the numbers, so the figure and the encoders are imported by the
+functions that draw, keeping ``adamviz simulate`` free of matplotlib.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from adamviz.figure.engine import Animation, FigureSpec
-from adamviz.figure.parallel import auto_frame_workers, frames_in_workers
+from adamviz.catalog import DEFAULT_FORMAT
+from adamviz.optim import kernel
+from adamviz.optim.kernel import AdamConfig
 from adamviz.optim.trace import Trace
-from adamviz.output.still import write_png
-from adamviz.output.tables import simulate
-from adamviz.output.video import FORMATS, VideoWriter
 from adamviz.scenario import Scenario
 
-#: Frames the GIF palette is computed from: enough to meet every colour the
-#: animation uses (the last frame alone holds nearly all of them).
-PALETTE_SAMPLES = 8
+if TYPE_CHECKING:
+    from adamviz.figure.engine import Animation, FigureSpec
 
 
 @dataclass(frozen=True)
 class RenderOptions:
     """Overrides of the scenario's own ``render`` section (None: keep the scenario's)."""
 
-    fmt: str = "gif"
+    fmt: str = DEFAULT_FORMAT
     fps: int | None = None
     width: int | None = None
     height: int | None = None
 
 
+def adam_config(scenario: Scenario) -> AdamConfig:
+    optimizer = scenario.optimizer
+    return AdamConfig(
+        lr=optimizer.lr, beta1=optimizer.beta1, beta2=optimizer.beta2, eps=optimizer.eps
+    )
+
+
+def simulate(scenario: Scenario) -> Trace:
+    """Run the scenario's gradients through its optimizer; every quantity at every step.
+
+    Open-loop gradients go to the optimizer as one array; a closed-loop
+    scenario (a loss whose gradient depends on θ) hands it its
+    ``GradientStream``, asked for g(θ_{t-1}) at every step.
+    """
+    stream = scenario.gradient_stream()
+    gradients = stream.table if stream.is_open_loop else stream
+    return kernel.run(gradients, scenario.theta0(), scenario.steps, adam_config(scenario))
+
+
 def figure_spec(scenario: Scenario, options: RenderOptions) -> FigureSpec:
+    from adamviz.figure.engine import FigureSpec
+
     minima = [
         getattr(p.gradient, "center", None) if p.gradient.pattern == "loss" else None
         for p in scenario.parameters
@@ -55,13 +75,35 @@ def animation(
     scenario: Scenario, options: RenderOptions = RenderOptions(), trace: Trace | None = None
 ) -> Animation:
     """The scenario's animation, ready to draw any frame; ``trace``: its simulation, if known."""
+    from adamviz.figure.engine import Animation
+
     return Animation(simulate(scenario) if trace is None else trace, figure_spec(scenario, options))
 
 
-def palette_sample(movie: Animation) -> list[np.ndarray]:
-    """The frames a GIF's one palette is computed from, spread evenly over the animation."""
-    indices = np.linspace(0, movie.n_frames - 1, PALETTE_SAMPLES).round().astype(int)
-    return list(movie.frames(sorted(set(indices.tolist()))))
+@dataclass(frozen=True)
+class _Frames:
+    """An animation as the writers read it, its frames drawn here or by worker processes."""
+
+    movie: Animation
+    workers: int
+
+    @property
+    def n_frames(self) -> int:
+        return self.movie.n_frames
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.movie.spec.width, self.movie.spec.height
+
+    def frame(self, index: int) -> np.ndarray:
+        return self.movie.frame(index)
+
+    def stream(self) -> Generator[np.ndarray, None, None]:
+        if self.workers > 0:
+            from adamviz.figure.parallel import frames_in_workers
+
+            return frames_in_workers(self.movie.trace, self.movie.spec, self.workers)
+        return (self.movie.frame_rgba(index) for index in range(self.movie.n_frames))
 
 
 def render_scenario(
@@ -72,7 +114,7 @@ def render_scenario(
     frame_workers: int | None = None,
     trace: Trace | None = None,
 ) -> Path:
-    """Write the scenario's animation (or, for png, its last frame) to ``path``.
+    """Write the scenario's animation (or, for a still, its last frame) to ``path``.
 
     ``on_frame(done, total)``, if given, is called after each frame is handed
     to the encoder: how a batch shows each scenario's progress.
@@ -81,27 +123,16 @@ def render_scenario(
     The file is the same bytes whatever the number. ``trace``: the scenario's
     simulation when the caller already has it (a batch also writes its numbers).
     """
-    if options.fmt not in FORMATS:
-        raise ValueError(f"fmt: expected one of {FORMATS}, got {options.fmt!r}")
+    from adamviz.figure.parallel import auto_frame_workers
+    from adamviz.output.writers import WRITERS, WriteOptions, write
+
+    if options.fmt not in WRITERS:
+        raise ValueError(f"fmt: expected one of {tuple(WRITERS)}, got {options.fmt!r}")
     movie = animation(scenario, options, trace)
     try:
-        if options.fmt == "png":
-            write_png(path, movie.frame(movie.n_frames - 1))
-            return path
-        palette = palette_sample(movie) if options.fmt == "gif" else []
-        size = (movie.spec.width, movie.spec.height)
-        fps = options.fps or scenario.render.fps
         workers = auto_frame_workers(movie.n_frames) if frame_workers is None else frame_workers
-        frames = (
-            frames_in_workers(movie.trace, movie.spec, workers)
-            if workers > 0
-            else (movie.frame_rgba(index) for index in range(movie.n_frames))
-        )
-        with contextlib.closing(frames), VideoWriter(path, size, fps, options.fmt, palette) as out:
-            for done, frame in enumerate(frames, start=1):
-                out.write(frame)
-                if on_frame is not None:
-                    on_frame(done, movie.n_frames)
+        fps = options.fps or scenario.render.fps
+        write(path, options.fmt, _Frames(movie, workers), WriteOptions(fps, on_frame))
     finally:
         movie.close()
     return path

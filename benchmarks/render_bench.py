@@ -40,9 +40,9 @@ from matplotlib.figure import Figure
 
 from adamviz.figure.engine import GRADIENT_GREY, MEAN_BLUE, RATIO_PURPLE, RMS_ORANGE
 from adamviz.optim.trace import Trace
-from adamviz.output.tables import simulate
 from adamviz.output.video import VideoWriter
-from adamviz.pipeline import RenderOptions, animation, palette_sample, render_scenario
+from adamviz.output.writers import palette_sample
+from adamviz.pipeline import RenderOptions, animation, render_scenario, simulate
 from adamviz.scenario import Scenario, load
 
 SCENARIO = Path(__file__).with_name("bench.yaml")

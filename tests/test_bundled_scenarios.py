@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from adamviz.optim.trace import Trace
-from adamviz.output.tables import simulate
+from adamviz.pipeline import simulate
 from adamviz.scenario import Scenario, load
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

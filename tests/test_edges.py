@@ -18,8 +18,8 @@ import pytest
 from adamviz.errors import ScenarioError
 from adamviz.optim import kernel
 from adamviz.optim.kernel import AdamConfig
-from adamviz.output.tables import simulate, write_csv, write_json
-from adamviz.pipeline import RenderOptions, animation
+from adamviz.output.tables import write_csv, write_json
+from adamviz.pipeline import RenderOptions, animation, simulate
 from adamviz.scenario import Scenario, load
 from tests.optim.test_kernel import reference_adam
 

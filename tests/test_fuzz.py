@@ -46,7 +46,7 @@ from hypothesis import strategies as st
 
 from adamviz.cli import cli
 from adamviz.errors import ScenarioError
-from adamviz.output.tables import simulate
+from adamviz.pipeline import simulate
 from adamviz.scenario import Scenario, load
 from tests.support import partial_files
 

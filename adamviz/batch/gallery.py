@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from adamviz import __version__
+from adamviz.catalog import format_of
 from adamviz.output.atomic import AtomicFile
 
 GALLERY_NAME = "index.html"
@@ -74,10 +75,11 @@ def _href(name: str) -> str:
 def _media(card: Card) -> str:
     href = _href(card.animation)
     label = html.escape(f"Animation: {card.title}", quote=True)
-    if card.animation.lower().endswith(".mp4"):
+    shown = format_of(Path(card.animation).suffix)
+    if shown is not None and shown.element == "video":
         return (
             f'<video autoplay loop muted playsinline preload="auto" aria-label="{label}">'
-            f'<source src="{href}" type="video/mp4">'
+            f'<source src="{href}" type="{shown.mime}">'
             f'<a href="{href}">{html.escape(card.animation)}</a></video>'
         )
     return f'<img src="{href}" alt="{label}" loading="lazy" width="960" height="540">'

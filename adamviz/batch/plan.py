@@ -17,11 +17,12 @@ from pathlib import Path
 
 from adamviz import __version__
 from adamviz.batch.manifest import MANIFEST_NAME, Entry, Manifest, sha256_of
+from adamviz.catalog import FORMATS
 from adamviz.errors import AdamvizError
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 #: Files in an output folder that a batch accounts for: anything else is left alone.
-FIGURE_SUFFIXES = (".gif", ".mp4", ".png", ".csv")
+FIGURE_SUFFIXES = tuple(f.suffix for f in FORMATS.values())
 
 
 class PlanError(AdamvizError):

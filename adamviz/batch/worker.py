@@ -95,8 +95,8 @@ def run_job(job: Job) -> Outcome:
 def _render(job: Job) -> dict[str, Any]:
     # Imported here, in the worker: the batch process itself never needs them.
     from adamviz.output.atomic import AtomicFile
-    from adamviz.output.tables import simulate, write_csv
-    from adamviz.pipeline import RenderOptions, render_scenario
+    from adamviz.output.tables import write_csv
+    from adamviz.pipeline import RenderOptions, render_scenario, simulate
     from adamviz.scenario import load
 
     scenario_sha256 = sha256_of(Path(job.scenario))

@@ -1,10 +1,4 @@
-"""From a scenario to its numbers: gradients through the kernel, and the table of them.
-
-The one place where the scenario's gradients and the kernel meet. Open-loop
-gradients go to the kernel as one array; a closed-loop scenario (a loss whose
-gradient depends on θ) hands the kernel its ``GradientStream``, asked for
-g(θ_{t-1}) at every step.
-"""
+"""A trace's numbers as a table: CSV or JSON, one row per step and parameter."""
 
 from __future__ import annotations
 
@@ -14,29 +8,12 @@ import math
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from adamviz.optim import kernel
-from adamviz.optim.kernel import AdamConfig
 from adamviz.optim.trace import Trace
-from adamviz.scenario import Scenario
 
 #: The columns of ``adamviz simulate``, in order; one row per step and parameter.
 COLUMNS = (
     "step", "param", "grad", "m", "v", "m_hat", "v_hat", "ratio", "step_size", "update", "theta",
 )  # fmt: skip
-
-
-def adam_config(scenario: Scenario) -> AdamConfig:
-    optimizer = scenario.optimizer
-    return AdamConfig(
-        lr=optimizer.lr, beta1=optimizer.beta1, beta2=optimizer.beta2, eps=optimizer.eps
-    )
-
-
-def simulate(scenario: Scenario) -> Trace:
-    """Run the scenario's gradients through Adam; every quantity at every step."""
-    stream = scenario.gradient_stream()
-    gradients = stream.table if stream.is_open_loop else stream
-    return kernel.run(gradients, scenario.theta0(), scenario.steps, adam_config(scenario))
 
 
 def rows(trace: Trace, names: list[str]) -> Iterator[dict[str, Any]]:

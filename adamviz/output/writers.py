@@ -1,0 +1,112 @@
+"""One writer per format, in a registry: frames in, a complete file out.
+
+A writer takes a :class:`FrameSource` (anything that can draw frame ``i`` and
+stream every frame in order) and knows nothing of how those frames were made.
+The formats themselves are declared in :mod:`adamviz.catalog`; this registry
+holds the code behind each animation and still format, and a test checks that
+the two agree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from adamviz.output.still import write_png
+from adamviz.output.video import VideoWriter
+
+#: Frames the GIF palette is computed from: enough to meet every colour the
+#: animation uses (the last frame alone holds nearly all of them).
+PALETTE_SAMPLES = 8
+
+
+class FrameSource(Protocol):
+    """What a writer reads: the frames of one animation, all of one size."""
+
+    @property
+    def n_frames(self) -> int: ...
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) in pixels."""
+        ...
+
+    def frame(self, index: int) -> np.ndarray:
+        """Frame ``index`` as an H×W×3 uint8 array of its own."""
+        ...
+
+    def stream(self) -> Generator[np.ndarray, None, None]:
+        """Every frame in order, H×W×3 or H×W×4 uint8, each valid until the next is drawn."""
+        ...
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    fps: float = 20
+    #: Called as ``on_frame(done, total)`` after each frame is handed to the encoder.
+    on_frame: Callable[[int, int], None] | None = None
+
+
+Writer = Callable[[Path, FrameSource, WriteOptions], None]
+WRITERS: dict[str, Writer] = {}
+
+
+def register(name: str) -> Callable[[Writer], Writer]:
+    """Declare the writer of format ``name`` (a name in ``catalog.FORMATS``)."""
+
+    def add(writer: Writer) -> Writer:
+        WRITERS[name] = writer
+        return writer
+
+    return add
+
+
+def write(path: Path, fmt: str, source: FrameSource, options: WriteOptions) -> Path:
+    """Write ``source`` to ``path`` as ``fmt``; the file appears only when complete."""
+    if fmt not in WRITERS:
+        raise ValueError(f"fmt: expected one of {tuple(WRITERS)}, got {fmt!r}")
+    WRITERS[fmt](path, source, options)
+    return path
+
+
+def palette_sample(source: FrameSource) -> list[np.ndarray]:
+    """The frames a GIF's one palette is computed from, spread evenly over the animation."""
+    indices = np.linspace(0, source.n_frames - 1, PALETTE_SAMPLES).round().astype(int)
+    return [source.frame(index) for index in sorted(set(indices.tolist()))]
+
+
+def _encode(
+    path: Path, fmt: str, source: FrameSource, options: WriteOptions, palette: list[np.ndarray]
+) -> None:
+    frames = source.stream()
+    with (
+        contextlib.closing(frames),
+        VideoWriter(path, source.size, options.fps, fmt, palette) as out,
+    ):
+        for done, frame in enumerate(frames, start=1):
+            out.write(frame)
+            if options.on_frame is not None:
+                options.on_frame(done, source.n_frames)
+
+
+@register("gif")
+def write_gif(path: Path, source: FrameSource, options: WriteOptions) -> None:
+    """An animated GIF with one palette for the whole animation."""
+    _encode(path, "gif", source, options, palette_sample(source))
+
+
+@register("mp4")
+def write_mp4(path: Path, source: FrameSource, options: WriteOptions) -> None:
+    """H.264 in MP4, byte-stable for the same frames."""
+    _encode(path, "mp4", source, options, [])
+
+
+@register("png")
+def write_last_frame_png(path: Path, source: FrameSource, options: WriteOptions) -> None:
+    """The last frame as a PNG still."""
+    write_png(path, source.frame(source.n_frames - 1))
