@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -24,3 +26,10 @@ def movie(trace: kernel.Trace) -> Animation:
         width=WIDTH, height=HEIGHT,
     )  # fmt: skip
     return Animation(trace, spec)
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Work in a fresh folder, so relative names in messages read as a user would see them."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -12,6 +12,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from click.testing import CliRunner, Result
+
+from adamviz.cli import cli
+
 STEPS, WIDTH, HEIGHT = 6, 320, 180
 
 
@@ -59,3 +63,18 @@ def wait_for(condition: Callable[[], bool], timeout: float = 120.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def invoke(*args: str) -> Result:
+    """Run ``adamviz ARGS...`` in this process, as click's CliRunner does."""
+    return CliRunner().invoke(cli, list(args), prog_name="adamviz")
+
+
+def assert_exit(result: Result, code: int) -> None:
+    """The command ended by ``sys.exit(code)``: a crash would leave another exception here."""
+    assert result.exit_code == code, result.output
+    if code:
+        assert isinstance(result.exception, SystemExit), repr(result.exception)
+    else:
+        assert result.exception is None, repr(result.exception)
+    assert "Traceback" not in result.output

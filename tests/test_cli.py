@@ -11,14 +11,14 @@ from pathlib import Path
 import imageio.v3 as iio
 import numpy as np
 import pytest
-from click.testing import CliRunner, Result
 
 from adamviz import __version__
-from adamviz.cli import cli
 from adamviz.errors import OutputError
 from adamviz.optim import kernel
 from adamviz.scenario import PATTERNS
-from tests.support import HEIGHT, STEPS, WIDTH, partial_files, tiny_scenario
+from tests.support import HEIGHT, STEPS, WIDTH, assert_exit, invoke, partial_files, tiny_scenario
+
+pytestmark = pytest.mark.usefixtures("in_tmp")
 
 COLUMNS = "step,param,grad,m,v,m_hat,v_hat,ratio,step_size,update,theta"
 
@@ -37,14 +37,8 @@ COURSE_GRADIENTS = np.array([[10.0, 0.1], [12.0, -0.2], [8.0, 0.3]])
 TINY = tiny_scenario()
 
 
-@pytest.fixture(autouse=True)
-def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Relative file names, so messages read as a user would see them.
-    monkeypatch.chdir(tmp_path)
 
 
-def invoke(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), prog_name="adamviz")
 
 
 def write(name: str, text: str) -> str:
@@ -52,14 +46,6 @@ def write(name: str, text: str) -> str:
     return name
 
 
-def assert_exit(result: Result, code: int) -> None:
-    """The command ended by ``sys.exit(code)``: a crash would leave another exception here."""
-    assert result.exit_code == code, result.output
-    if code:
-        assert isinstance(result.exception, SystemExit), repr(result.exception)
-    else:
-        assert result.exception is None, repr(result.exception)
-    assert "Traceback" not in result.output
 
 
 def all_files() -> set[Path]:

@@ -40,15 +40,14 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 import yaml
-from click.testing import CliRunner, Result
+from click.testing import Result
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from adamviz.cli import cli
 from adamviz.errors import ScenarioError
 from adamviz.pipeline import simulate
 from adamviz.scenario import Scenario, load
-from tests.support import partial_files
+from tests.support import invoke, partial_files
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -308,7 +307,7 @@ def assert_no_crash(result: Result) -> None:
 
 def check_validate(folder: Path, text: str) -> None:
     path = write(folder, text, "cli.yaml")
-    result = CliRunner().invoke(cli, ["validate", str(path)], prog_name="adamviz")
+    result = invoke("validate", str(path))
     assert_no_crash(result)
     assert result.exit_code in (0, 1), (result.exit_code, result.output, result.exception)
     assert "Traceback" not in result.output and "Traceback" not in result.stderr
@@ -358,7 +357,7 @@ def check_render(folder: Path, text: str, fmt: str) -> None:
     output = folder / f"render.{fmt}"
     output.unlink(missing_ok=True)
     args = ["render", str(path), "-o", str(output), "--width", "160", "--height", "90"]
-    result = CliRunner().invoke(cli, args, prog_name="adamviz")
+    result = invoke(*args)
     assert_no_crash(result)
     assert_clean_exit(result.exit_code, result.stdout, result.stderr)
     event("rendered" if result.exit_code == 0 else "refused")
@@ -374,7 +373,7 @@ def check_render(folder: Path, text: str, fmt: str) -> None:
 
 def check_simulate_cli(folder: Path, text: str) -> None:
     path = write(folder, text, "simulate.yaml")
-    result = CliRunner().invoke(cli, ["simulate", str(path)], prog_name="adamviz")
+    result = invoke("simulate", str(path))
     assert_no_crash(result)
     assert_clean_exit(result.exit_code, result.stdout, result.stderr)
     if result.exit_code == 0:

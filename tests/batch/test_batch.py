@@ -14,12 +14,22 @@ from pathlib import Path
 import imageio.v3 as iio
 import numpy as np
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from adamviz import __version__
 from adamviz.batch.manifest import MANIFEST_NAME, sha256_of
-from adamviz.cli import cli
-from tests.support import HEIGHT, STEPS, WIDTH, a_partial_file_has_bytes, tiny_scenario, wait_for
+from tests.support import (
+    HEIGHT,
+    STEPS,
+    WIDTH,
+    a_partial_file_has_bytes,
+    assert_exit,
+    invoke,
+    tiny_scenario,
+    wait_for,
+)
+
+pytestmark = pytest.mark.usefixtures("in_tmp")
 
 
 def scenario_text(title: str, value: float = 1.0, steps: int = STEPS) -> str:
@@ -36,9 +46,6 @@ render: {{width: {WIDTH}, height: {HEIGHT}}}
 """
 
 
-@pytest.fixture(autouse=True)
-def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture
@@ -50,15 +57,8 @@ def two_scenarios() -> Path:
     return folder
 
 
-def invoke(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), prog_name="adamviz")
 
 
-def assert_exit(result: Result, code: int) -> None:
-    assert result.exit_code == code, result.output
-    if code:
-        assert isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
 
 
 def summary(result: Result) -> list[list[str]]:

@@ -22,12 +22,10 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote, urlparse
 
 import pytest
-from click.testing import CliRunner
 
 from adamviz import __version__
 from adamviz.batch.gallery import GALLERY_NAME, Card, render_gallery, write_gallery
-from adamviz.cli import cli
-from tests.support import HEIGHT, WIDTH, tiny_scenario
+from tests.support import HEIGHT, WIDTH, invoke, tiny_scenario
 
 # Chromium as root in a container, on a closed network: no sandbox, no GPU,
 # and none of the background connections a closed network would refuse.
@@ -154,9 +152,7 @@ def gallery(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         encoding="utf-8",
     )
     output = root / "output"
-    result = CliRunner().invoke(
-        cli, ["batch", str(scenarios), "-o", str(output), "-f", request.param, "--jobs", "2"]
-    )
+    result = invoke("batch", str(scenarios), "-o", str(output), "-f", request.param, "--jobs", "2")
     assert result.exit_code == 0, result.output
     return Gallery(output, request.param)
 

@@ -13,11 +13,9 @@ from adamviz import scenario
 from adamviz.errors import ScenarioError
 from adamviz.scenario import Scenario
 
+pytestmark = pytest.mark.usefixtures("in_tmp")
 
-@pytest.fixture(autouse=True)
-def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Load "x.yaml" by a relative name so messages read as a user would see them.
-    monkeypatch.chdir(tmp_path)
+
 
 
 def load_text(text: str, name: str = "x.yaml") -> Scenario:
