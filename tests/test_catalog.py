@@ -8,7 +8,7 @@ from adamviz import catalog
 from adamviz.output.writers import WRITERS
 from adamviz.scenario.fields import LossName, Panel
 from adamviz.scenario.patterns import Gradient
-from adamviz.streams.gradients import LOSS_GRADIENTS
+from adamviz.streams import LOSS_GRADIENTS
 
 
 def _literal_names(annotation: object) -> set[str]:

@@ -44,7 +44,7 @@ from adamviz.scenario.models import Optimizer, Parameter, Render, Scenario, draw
 from adamviz.scenario.problem_text import KeyPath
 from adamviz.scenario.problems import Locator, schema_problem
 from adamviz.scenario.yaml_source import parse, read_text
-from adamviz.streams.gradients import GradientStream
+from adamviz.streams import GradientStream
 
 __all__ = [
     "MAX_PARAMETERS",

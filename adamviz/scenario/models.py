@@ -44,7 +44,7 @@ from adamviz.scenario.patterns import (
     SegmentsPattern,
 )
 from adamviz.scenario.problem_text import KeyPath, dotted
-from adamviz.streams.gradients import GradientStream
+from adamviz.streams import GradientStream
 
 
 class Optimizer(StrictModel):

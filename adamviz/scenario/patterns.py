@@ -1,7 +1,7 @@
 """Gradient patterns: the models behind a parameter's ``gradient:`` key, and their draws.
 
 Each pattern validates its own keys and draws its column of gradients with
-:mod:`adamviz.streams.gradients`; a problem found only while drawing (a missing file,
+:mod:`adamviz.streams`; a problem found only while drawing (a missing file,
 too few values, segments that do not add up) is raised as a :class:`DrawError`
 with the key it belongs to, so the loader can give it a line.
 """
@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import Field
 
+from adamviz import streams as gradients
 from adamviz.scenario.fields import (
     Column,
     Flag,
@@ -30,8 +31,7 @@ from adamviz.scenario.fields import (
     expect_list,
 )
 from adamviz.scenario.problem_text import KeyPath, expected_got
-from adamviz.streams import gradients
-from adamviz.streams.gradients import RecordedColumnError, RecordedGradientError
+from adamviz.streams import RecordedColumnError, RecordedGradientError
 
 
 class DrawError(Exception):

@@ -9,7 +9,7 @@ import pytest
 
 from adamviz.optim import kernel
 from adamviz.optim.kernel import AdamConfig
-from adamviz.streams.gradients import GradientStream
+from adamviz.streams import GradientStream
 
 COURSE_GRADIENTS = np.array([[10.0, 0.1], [12.0, -0.2], [8.0, 0.3]])
 

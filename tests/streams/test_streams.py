@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from adamviz.streams import gradients as g
-from adamviz.streams.gradients import GradientStream, RecordedColumnError, RecordedGradientError
+from adamviz import streams as g
+from adamviz.streams import GradientStream, RecordedColumnError, RecordedGradientError
 
 # The first three standard normals of default_rng(0), for hand-checking random patterns.
 Z0 = np.array([0.12573022, -0.13210486, 0.64042265])
