@@ -8,13 +8,20 @@ tests of error lines rely on.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner, Result
 
+import adamviz
 from adamviz.cli import cli
+
+#: The real ``adamviz`` command, as a child process of this interpreter.
+ADAMVIZ = [sys.executable, "-c", "from adamviz.cli import main; main()"]
 
 STEPS, WIDTH, HEIGHT = 6, 320, 180
 
@@ -78,3 +85,58 @@ def assert_exit(result: Result, code: int) -> None:
     else:
         assert result.exception is None, repr(result.exception)
     assert "Traceback" not in result.output
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment of a child process that must import this very adamviz, from any folder."""
+    root = str(Path(adamviz.__file__).resolve().parents[1])
+    path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
+    return {**os.environ, "PYTHONPATH": path, **extra}
+
+
+# -- processes, as /proc shows them (Linux) -----------------------------------------------
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid``, whichever of its threads started them."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):  # the thread or the process ended meanwhile
+            found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    for child in children(pid):
+        found += [child, *descendants(child)]
+    return found
+
+
+def running(pid: int) -> bool:
+    """``pid`` exists and is not a zombie (ended, waiting for its parent to notice)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] not in ("Z", "X")
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def ffmpeg_writing(root: int, name_part: str) -> int | None:
+    """The ffmpeg under process ``root`` whose command line names ``name_part``, if any."""
+    for pid in descendants(root):
+        line = command_line(pid)
+        if "ffmpeg" in line and name_part in line:
+            return pid
+    return None
+
+
+def parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[1])

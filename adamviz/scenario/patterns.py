@@ -140,8 +140,9 @@ class FilePattern(Pattern):
 
     def draw(self, steps: int, rng: np.random.Generator, folder: Path) -> Array:
         try:
+            # Only the rows the steps use are read: a long recording costs no more.
             values = gradients.read_recorded(
-                folder / self.path, self.column, display_name=self.path
+                folder / self.path, self.column, display_name=self.path, rows=steps
             )
         except RecordedColumnError as error:
             raise DrawError([(("column",), error.message)]) from None

@@ -10,7 +10,10 @@ becomes a one-line :class:`Problem`.
 
 from __future__ import annotations
 
+import math
+import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,11 @@ import yaml
 
 from adamviz.errors import Problem, ScenarioError
 from adamviz.scenario.problem_text import KeyPath, dotted, found_text
+from adamviz.streams.reads import NotRegularFileError, reading
+
+#: A scenario is written by hand: a few MB hold 8 parameters × 100000 listed values,
+#: and PyYAML reads about 200 KB a second. Longer recordings belong in a file: pattern.
+MAX_SCENARIO_BYTES = 8 << 20
 
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -47,6 +55,22 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, _FLOAT if tag == _FLOAT_TAG else regexp) for tag, regexp in resolvers]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+#: Python will not turn an integer of more digits than this into text (or text into one).
+_MAX_INTEGER_DIGITS = sys.get_int_max_str_digits() or 4300
+_MAX_INTEGER_BITS = int(_MAX_INTEGER_DIGITS * math.log2(10)) - 4  # surely fewer digits
+
+
+class LongInteger:
+    """An integer too long to read or to print, kept as what it is: wrong for every key.
+
+    Strict validation refuses it wherever a value is expected, and the problem
+    shows it as below rather than trying to print its digits.
+    """
+
+    def __str__(self) -> str:
+        return f"an integer of more than {_MAX_INTEGER_DIGITS} digits"
 
 
 class Document:
@@ -84,10 +108,15 @@ class Document:
 
     def _scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
         try:
-            return self.loader.construct_object(node)
+            value = self.loader.construct_object(node)
         except yaml.YAMLError as error:  # e.g. an unknown tag such as !foo
             self._problem(path, _line(node), f"invalid YAML: {_yaml_text(error)}")
             return None
+        except ValueError:  # a decimal integer beyond Python's limit on digits
+            return LongInteger()
+        if isinstance(value, int) and value.bit_length() > _MAX_INTEGER_BITS:
+            return LongInteger()  # hex or binary: read, but never to be printed
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
         # Merged keys (<<: *base) first, so that the mapping's own keys, and
@@ -209,11 +238,24 @@ def parse(text: str, file: str) -> tuple[Any, Document]:
 
 
 def read_text(path: Path, file: str) -> str:
-    """The file's text; every way of failing becomes a one-line problem."""
-    if path.is_dir():
-        raise ScenarioError([Problem(file, None, None, "is a folder, expected a scenario file")])
+    """The file's text; every way of failing becomes a one-line problem.
+
+    Only a regular file is read (a named pipe would block, a device never
+    end), and at most :data:`MAX_SCENARIO_BYTES` of it.
+    """
     try:
-        data = path.read_bytes()
+        with reading(path) as source:
+            data = source.read(MAX_SCENARIO_BYTES + 1)
+            if len(data) > MAX_SCENARIO_BYTES:
+                size = os.fstat(source.file.fileno()).st_size
+                message = (
+                    f"expected a scenario file of at most {MAX_SCENARIO_BYTES >> 20} MiB "
+                    f"(long recordings belong in a file: pattern), got {max(size, len(data))} bytes"
+                )
+                raise ScenarioError([Problem(file, None, None, message)])
+    except NotRegularFileError as error:
+        expected = "expected a scenario file"
+        raise ScenarioError([Problem(file, None, None, f"{error.strerror}, {expected}")]) from None
     except FileNotFoundError:
         raise ScenarioError([Problem(file, None, None, "file not found")]) from None
     except PermissionError:
