@@ -9,13 +9,13 @@ inside the commands that need them, so ``--help`` and ``validate`` stay quick.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
-import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -51,17 +51,35 @@ def user_errors() -> Iterator[None]:
         raise UserError(error) from None
 
 
-def _terminate_as_interrupt(signum: int, frame: object) -> NoReturn:
-    # SIGTERM (from a CI runner or `kill`) unwinds like Ctrl-C, so the same
-    # cleanup runs: ffmpeg stopped, temporary file removed, old output kept.
-    raise KeyboardInterrupt
-
-
 def _load(path: str) -> Any:
     from adamviz.scenario import load
 
     with user_errors():
         return load(path)
+
+
+def _refuse_inputs(output: Path, scenario: Any) -> None:
+    """Writing over the scenario or a file it reads would destroy what the output is made of."""
+    from adamviz.output.atomic import refuse_inputs
+
+    folder = scenario.source.parent
+    with user_errors():
+        refuse_inputs(output, [scenario.source, *(folder / f for f in scenario.input_files())])
+
+
+def _standard_output() -> TextIO:
+    """stdout, for a command whose product it is; one error line if it is closed (``>&-``)."""
+    if sys.stdout is None:
+        raise click.ClickException("cannot write to standard output: it is closed")
+    return sys.stdout
+
+
+def _default_jobs() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer than all)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -121,15 +139,13 @@ def render(
     fmt = _format_for(output, fmt)
     loaded = _load(scenario)
     target = output or Path("output") / f"{Path(scenario).stem}.{fmt}"
+    _refuse_inputs(target, loaded)
 
+    from adamviz.output.interrupt import stopped_by_signals
     from adamviz.pipeline import RenderOptions, render_scenario
 
-    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
-    try:
-        with user_errors():
-            render_scenario(loaded, target, RenderOptions(fmt, fps, width, height))
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    with stopped_by_signals(), user_errors():
+        render_scenario(loaded, target, RenderOptions(fmt, fps, width, height))
     click.echo(f"wrote {target}", err=True)
 
 
@@ -153,19 +169,23 @@ def simulate(scenario: str, as_csv: bool, as_json: bool, output: Path | None) ->
     """
     if as_csv and as_json:
         raise click.UsageError("choose one of --csv and --json")
+    stdout = _standard_output() if output is None else None
     loaded = _load(scenario)
+    if output is not None:
+        _refuse_inputs(output, loaded)
 
     from adamviz.output.tables import write_csv, write_json
     from adamviz.pipeline import simulate as run
 
     write: Callable[..., None] = write_json if as_json else write_csv
     trace = run(loaded)
-    if output is None:
-        write(trace, loaded.param_names, sys.stdout)
+    if stdout is not None:
+        write(trace, loaded.param_names, stdout)
         return
     from adamviz.output.atomic import AtomicFile
+    from adamviz.output.interrupt import stopped_by_signals
 
-    with user_errors(), AtomicFile(output).open_text() as out:
+    with stopped_by_signals(), user_errors(), AtomicFile(output).open_text() as out:
         write(trace, loaded.param_names, out)
 
 
@@ -206,7 +226,7 @@ def schema() -> None:
     """
     from adamviz.scenario import json_schema
 
-    click.echo(json.dumps(json_schema(), indent=2))
+    click.echo(json.dumps(json_schema(), indent=2), file=_standard_output())
 
 
 @cli.command()
@@ -217,7 +237,7 @@ def schema() -> None:
 )  # fmt: skip
 @click.option(
     "-j", "--jobs", type=click.IntRange(1, 256), default=None,
-    help="Scenarios rendered at once. Default: the number of cores.",
+    help="Scenarios rendered at once. Default: the number of cores this process may use.",
 )  # fmt: skip
 @click.option(
     "-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default=DEFAULT_FORMAT,
@@ -273,14 +293,12 @@ def batch(
 
         with user_errors():
             factory = dask_executor(scheduler)
-    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
-    try:
-        with user_errors():
-            report = run_batch(
-                sources, folder, fmt, jobs or os.cpu_count() or 1, force, sys.stderr, factory
-            )
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    from adamviz.output.interrupt import stopped_by_signals
+
+    with stopped_by_signals(), user_errors():
+        report = run_batch(
+            sources, folder, fmt, jobs or _default_jobs(), force, sys.stderr, factory
+        )
     from adamviz.batch.progress import summary_lines
 
     for line in summary_lines(report.rows):
@@ -311,16 +329,40 @@ def _report_check(result: Check, folder: Path) -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    _fill_closed_standard_descriptors()
     try:
         cli(prog_name="adamviz")
     except OSError as error:
         # Files go through AtomicFile and come back as AdamvizError, and click
-        # handles a closed pipe; what is left is a standard output that cannot
-        # take the text, as with `adamviz simulate s.yaml > /dev/full`.
-        _discard_standard_output()
+        # handles a closed pipe; what is left is mostly a standard output that
+        # cannot take the text, as with `adamviz simulate s.yaml > /dev/full`,
+        # unless the error names a file or says no file descriptor is left.
         reason = error.strerror or str(error)
-        click.echo(f"Error: cannot write to standard output: {reason}", err=True)
+        if error.errno in (errno.EMFILE, errno.ENFILE):
+            click.echo(f"Error: {reason} (see ulimit -n)", err=True)
+        elif error.filename:
+            click.echo(f"Error: {error.filename}: {reason}", err=True)
+        else:
+            _discard_standard_output()
+            click.echo(f"Error: cannot write to standard output: {reason}", err=True)
         sys.exit(1)
+
+
+def _fill_closed_standard_descriptors() -> None:
+    """Put the null device on a closed 0, 1 or 2 (``>&-``), so no file is opened in its place.
+
+    Otherwise the next file opened takes descriptor 1, and whatever is
+    printed, or inherited by a child process, lands in it. ``sys.stdout`` stays
+    None, which the commands that print their product report.
+    """
+    for descriptor in (0, 1, 2):
+        try:
+            os.fstat(descriptor)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != descriptor:
+                os.dup2(null, descriptor)
+                os.close(null)
 
 
 def _discard_standard_output() -> None:

@@ -22,9 +22,11 @@ render: {width: 320, height: 180}
 """
 
 
-# Ctrl-C and a CI runner's kill, each on one format (each case costs a real
-# process start, so not all four pairs).
-@pytest.mark.parametrize(("signum", "fmt"), [(signal.SIGINT, "gif"), (signal.SIGTERM, "mp4")])
+# Ctrl-C, a CI runner's kill and a closed terminal, each on one format (each
+# case costs a real process start, so not every pair).
+@pytest.mark.parametrize(
+    ("signum", "fmt"), [(signal.SIGINT, "gif"), (signal.SIGTERM, "mp4"), (signal.SIGHUP, "gif")]
+)
 def test_a_signal_mid_render_keeps_the_old_file(tmp_path: Path, signum: int, fmt: str) -> None:
     scenario = tmp_path / "long.yaml"
     scenario.write_text(LONG_SCENARIO)

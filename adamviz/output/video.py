@@ -30,7 +30,8 @@ import imageio_ffmpeg
 import numpy as np
 
 from adamviz.errors import OutputError
-from adamviz.output.atomic import AtomicFile
+from adamviz.output.atomic import AtomicFile, os_reason
+from adamviz.output.interrupt import raise_if_stopping, shielded
 
 FORMATS = ("gif", "mp4", "png")
 
@@ -59,6 +60,16 @@ def _ffmpeg(args: list[str], stdin: int | None, stderr: BinaryIO) -> subprocess.
         command + args, stdin=stdin, stdout=subprocess.DEVNULL, stderr=stderr,
         start_new_session=True,
     )  # fmt: skip
+
+
+def _local(path: Path) -> str:
+    """``path`` as ffmpeg must read it: a local file, whatever its name looks like.
+
+    ffmpeg takes a name with a colon for a URL (``a:b.gif`` is "protocol a",
+    ``tcp:host:9999/t.gif`` a network stream); ``file:`` and an absolute path
+    make it the file of that name here.
+    """
+    return "file:" + os.path.abspath(path)
 
 
 #: ffmpeg's name for frames of 3 (RGB) or 4 (RGBA, the canvas's own layout) channels.
@@ -128,43 +139,73 @@ class VideoWriter:
 
     def __enter__(self) -> VideoWriter:
         self._output = AtomicFile(self.path)
-        self._stderr = self._stack.enter_context(tempfile.TemporaryFile())
+        try:
+            self._stderr = self._stack.enter_context(tempfile.TemporaryFile())
+        except BaseException as error:
+            reason = os_reason(error) if isinstance(error, OSError) else None
+            self._abort()
+            if reason is not None:  # out of file descriptors, say
+                raise OutputError(f"{self.path}: cannot write: {reason}") from None
+            raise
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         if kind is not None:
             self._abort()
             return
+        # One try around finishing *and* renaming: an interruption that lands
+        # after ffmpeg ends but before the rename still removes the temporary.
         try:
             self.close()
+            self._stack.close()
+            self._output.commit()
         except BaseException:
             self._abort()
             raise
-        self._stack.close()
-        self._output.commit()
 
     def _start(self, first: np.ndarray) -> subprocess.Popen[bytes]:
         palette_args: list[str] = []
         if self.fmt == "gif":
-            folder = Path(self._stack.enter_context(tempfile.TemporaryDirectory()))
-            palette_args = ["-i", str(self._make_palette(folder / "palette.png"))]
+            try:
+                folder = Path(self._stack.enter_context(tempfile.TemporaryDirectory()))
+            except OSError as error:
+                raise OutputError(f"{self.path}: cannot write: {os_reason(error)}") from None
+            palette_args = ["-i", _local(self._make_palette(folder / "palette.png"))]
         args = [
             *_raw_input(first, self.fps), *palette_args, *_CODEC_ARGS[self.fmt],
-            *_BITEXACT, "-y", str(self._output.temporary),
+            *_BITEXACT, "-y", _local(self._output.temporary),
         ]  # fmt: skip
-        return _ffmpeg(args, subprocess.PIPE, self._stderr)
+        return self._started(args)
+
+    def _started(self, args: list[str]) -> subprocess.Popen[bytes]:
+        """ffmpeg started and held in ``_process``, where :meth:`_abort` finds it.
+
+        Shielded: an interruption inside ``Popen`` would lose the process
+        (running, and writing its file after the cleanup).
+        """
+        try:
+            with shielded():
+                self._process = _ffmpeg(args, subprocess.PIPE, self._stderr)
+            return self._process
+        except OSError as error:  # no pipes left (ulimit -n), no memory to fork
+            raise OutputError(f"{self.path}: cannot start ffmpeg: {os_reason(error)}") from None
+        except RuntimeError as error:  # imageio-ffmpeg found no binary (or could not look)
+            reason = os_reason(OSError(str(error)))
+            raise OutputError(f"{self.path}: cannot start ffmpeg: {reason}") from None
 
     def _make_palette(self, palette: Path) -> Path:
         """One 256-colour palette from the sample frames, in a first, short ffmpeg pass."""
         frames = [self._checked(frame) for frame in self._palette_frames]
-        args = [*_raw_input(frames[0]), "-vf", "palettegen=stats_mode=full", "-y", str(palette)]
-        process = _ffmpeg(args, subprocess.PIPE, self._stderr)
+        args = [*_raw_input(frames[0]), "-vf", "palettegen=stats_mode=full", "-y", _local(palette)]
+        process = self._started(args)
         assert process.stdin is not None
         with contextlib.suppress(BrokenPipeError):  # ffmpeg failed: its status says so below
             for frame in frames:
                 process.stdin.write(memoryview(frame).cast("B"))
             process.stdin.close()
-        if process.wait() != 0:
+        status = process.wait()
+        self._process = None
+        if status != 0:
             reason = _ffmpeg_reason(self._stderr)
             raise OutputError(f"{self.path}: ffmpeg palettegen failed: {reason}")
         return palette
@@ -187,10 +228,11 @@ class VideoWriter:
 
     def write(self, frame: np.ndarray) -> None:
         """Send one frame to the encoder (blocks while ffmpeg catches up)."""
+        raise_if_stopping()
         frame = self._checked(frame)
         if self._process is None:
             self._shape = frame.shape
-            self._process = self._start(frame)
+            self._start(frame)
         elif frame.shape != self._shape:
             message = f"frame: expected shape {self._shape} like the first, got {frame.shape}"
             raise ValueError(message)
@@ -219,11 +261,13 @@ class VideoWriter:
     def _abort(self) -> None:
         """Stop ffmpeg at once (an error or an interruption); the file is not kept."""
         process, self._process = self._process, None
-        if process is not None:
-            process.kill()
-            process.wait()
-            if process.stdin is not None:
-                with contextlib.suppress(OSError):
-                    process.stdin.close()
-        self._stack.close()
-        self._output.discard()
+        try:
+            if process is not None:
+                process.kill()
+                process.wait()
+                if process.stdin is not None:
+                    with contextlib.suppress(OSError):
+                        process.stdin.close()
+            self._stack.close()
+        finally:
+            self._output.discard()
