@@ -319,6 +319,10 @@ def _report_check(result: Check, folder: Path) -> None:
         if not status.up_to_date
     ]
     problems += [f"orphan: {folder / name} (no scenario makes it)" for name in result.orphans]
+    problems += [
+        f"partial: {path} (left by an interrupted render; the next batch removes it)"
+        for path in result.partials
+    ]
     for line in problems:
         click.echo(line)
     if problems:

@@ -128,10 +128,18 @@ the RMS √v̂ in orange, and the scaling ratio m̂/(√v̂+ε).</p>
 """
 
 
+def is_current(folder: Path, cards: Sequence[Card], title: str = "adamviz gallery") -> bool:
+    """Whether ``folder/index.html`` already holds exactly these cards."""
+    path = folder / GALLERY_NAME
+    try:
+        return path.is_file() and path.read_bytes() == render_gallery(cards, title).encode("utf-8")
+    except OSError:
+        return False
+
+
 def write_gallery(folder: Path, cards: Sequence[Card], title: str = "adamviz gallery") -> Path:
     """Write ``folder/index.html`` atomically (same cards, same bytes); return its path."""
     path = folder / GALLERY_NAME
-    text = render_gallery(cards, title)
-    if not (path.is_file() and path.read_bytes() == text.encode("utf-8")):
-        AtomicFile(path).write_text(text)  # unchanged: left alone, mtime and all
+    if not is_current(folder, cards, title):  # unchanged: left alone, mtime and all
+        AtomicFile(path).write_text(render_gallery(cards, title))
     return path

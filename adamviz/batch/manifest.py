@@ -14,16 +14,23 @@ files, and never imports numpy, yaml or matplotlib.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
+import os
+import stat
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from adamviz.errors import AdamvizError
+from adamviz.errors import AdamvizError, OutputError
 from adamviz.output.atomic import AtomicFile
 
 MANIFEST_NAME = "adamviz-manifest.json"
+#: Beside the manifest: held (flock) by a batch while it reads, merges and writes the manifest.
+LOCK_NAME = ".adamviz-manifest.lock"
 #: Bumped when the layout of an entry changes; an older manifest is then rebuilt.
 LAYOUT = 1
 
@@ -32,12 +39,51 @@ class ManifestError(AdamvizError):
     """A manifest that cannot be read: one line naming the file and the fix."""
 
 
+class NotRegularFileError(OSError):
+    """A folder, a pipe or a device where a file was expected."""
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` open for reading if it is a regular file, without blocking on a named pipe.
+
+    (As :func:`adamviz.streams.reads.open_regular`, which this module, numpy-free
+    for the sake of a quick no-op batch, cannot import.)
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise NotRegularFileError(f"{path}: not a regular file")
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as file:
+    with open_regular(path) as file:
         for block in iter(lambda: file.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold ``folder``'s manifest lock: one batch at a time reads, merges and writes.
+
+    The lock file stays (removing it would let a third batch lock a new file
+    while a second still holds the old one); it is empty and hidden.
+    """
+    path = folder / LOCK_NAME
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot lock the manifest: {error.strerror}") from None
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # which releases the lock
 
 
 @dataclass(frozen=True)
@@ -97,15 +143,23 @@ class Manifest:
         """
         path = folder / MANIFEST_NAME
         try:
-            text = path.read_text(encoding="utf-8")
+            with open_regular(path) as file:
+                text = file.read().decode("utf-8")
         except FileNotFoundError:
             return cls(path)
+        except NotRegularFileError:
+            raise ManifestError(
+                f"{path}: is not a regular file, so not a manifest; remove it and run again"
+            ) from None
         except (OSError, UnicodeDecodeError) as error:
             raise _corrupt(path, None, str(getattr(error, "strerror", None) or error)) from None
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise _corrupt(path, error.lineno, f"expected JSON, got {error.msg}") from None
+        except RecursionError:
+            message = "expected JSON, got arrays or objects nested too deeply"
+            raise _corrupt(path, None, message) from None
         if not isinstance(data, dict) or data.get("layout") != LAYOUT:
             found = data.get("layout") if isinstance(data, dict) else type(data).__name__
             raise _corrupt(path, None, f"layout: expected {LAYOUT}, got {found!r}")
@@ -130,6 +184,23 @@ class Manifest:
     def write(self) -> None:
         """Replace the file atomically: an interruption leaves the old one or the new one."""
         AtomicFile(self.path).write_text(self.to_json())
+
+    def record(self, name: str, entry: Entry) -> None:
+        """Add ``entry`` and write the file, keeping what other batches recorded meanwhile.
+
+        Under the folder's lock the file is read again and only this entry
+        changes in it, so two batches writing into one folder at once both
+        keep every figure they finished.
+        """
+        with locked(self.path.parent):
+            self.refresh()
+            self.entries[name] = entry
+            self.write()
+
+    def refresh(self) -> None:
+        """Read the entries again from the file, if it can be read (else keep these)."""
+        with contextlib.suppress(ManifestError):
+            self.entries = Manifest.read(self.path.parent).entries
 
 
 def _corrupt(path: Path, line: int | None, message: str) -> ManifestError:

@@ -70,6 +70,8 @@ def find_scenarios(paths: list[Path]) -> list[Path]:
             found += inside
         elif path.is_file():
             found.append(path)
+        elif path.exists():  # a named pipe or a device: reading it would block or never end
+            raise PlanError(f"{path}: is not a regular file, expected a scenario file or a folder")
         else:
             raise PlanError(f"{path}: no such file or folder")
     return list(dict.fromkeys(found))
@@ -111,22 +113,30 @@ def status_of(target: Target, entry: Entry | None, folder: Path, fmt: str) -> St
         return Status("missing", f"{target.numbers.name} is not there")
     if entry.scenario != scenario_path(target, folder):
         return Status("stale", f"was made from {entry.scenario}")
-    if sha256_of(target.scenario) != entry.scenario_sha256:
+    if _digest(target.scenario) != entry.scenario_sha256:
         return Status("stale", f"{target.scenario} changed")
     base = target.scenario.parent
     for name, digest in entry.inputs.items():
         path = base / name
-        if not path.is_file() or sha256_of(path) != digest:
+        if _digest(path) != digest:
             return Status("stale", f"{path} changed")
     if entry.options != options_of(fmt):
         return Status("stale", f"render options changed (were {entry.options})")
     if entry.adamviz != __version__:
         return Status("stale", f"made by adamviz {entry.adamviz}, this is {__version__}")
-    if sha256_of(target.output) != entry.output_sha256:
+    if _digest(target.output) != entry.output_sha256:
         return Status("modified", f"{target.name} differs from the file adamviz wrote")
-    if sha256_of(target.numbers) != entry.numbers_sha256:
+    if _digest(target.numbers) != entry.numbers_sha256:
         return Status("modified", f"{target.numbers.name} differs from the file adamviz wrote")
     return Status("up to date")
+
+
+def _digest(path: Path) -> str | None:
+    """The file's SHA-256; None if it is missing, unreadable or not a regular file."""
+    try:
+        return sha256_of(path)
+    except OSError:
+        return None
 
 
 def orphans(folder: Path, manifest: Manifest, targets: list[Target]) -> list[str]:

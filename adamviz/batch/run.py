@@ -5,6 +5,11 @@ hands the stale scenarios to an executor (local worker processes, or a Dask
 cluster's executor: anything with ``submit``), records each finished figure in
 the manifest at once (so an interruption keeps every finished figure and its
 entry), and ends by writing the gallery page.
+
+Other batches may write into the same folder at the same time: the manifest
+is merged under a lock at every entry (:meth:`Manifest.record`), and the
+gallery is written from the merged manifest. A local worker that dies (the
+OOM killer, kill -9) fails its own job only: the others go on in a fresh pool.
 """
 
 from __future__ import annotations
@@ -14,14 +19,14 @@ import os
 import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from queue import Empty
 from typing import Any, TextIO
 
-from adamviz.batch.gallery import Card, write_gallery
-from adamviz.batch.manifest import MANIFEST_NAME, Entry, Manifest, ManifestError
+from adamviz.batch.gallery import Card, is_current, write_gallery
+from adamviz.batch.manifest import MANIFEST_NAME, Entry, Manifest, ManifestError, locked
 from adamviz.batch.plan import (
     Status,
     Target,
@@ -33,9 +38,14 @@ from adamviz.batch.plan import (
     status_of,
 )
 from adamviz.batch.progress import Display, Row, display_for
-from adamviz.batch.worker import Job, Outcome, init_local_worker, run_job
-from adamviz.errors import OutputError
-from adamviz.output.atomic import make_writable_folder
+from adamviz.batch.worker import INTERRUPTED, Job, Outcome, init_local_worker, run_job
+from adamviz.errors import OutputError, one_line
+from adamviz.output.atomic import (
+    abandoned_partials,
+    make_writable_folder,
+    remove_abandoned_partials,
+)
+from adamviz.output.interrupt import raise_if_stopping
 
 #: Makes an executor for ``jobs`` renders; yields it, and stops it on the way out.
 ExecutorFactory = Callable[[int], Any]
@@ -56,10 +66,11 @@ class BatchReport:
 
 @dataclass(frozen=True)
 class Check:
-    """``--check``: each scenario's status, and the orphans."""
+    """``--check``: each scenario's status, the orphans, and temporaries a crash left."""
 
     statuses: list[tuple[Target, Status]]
     orphans: list[str]
+    partials: list[Path] = field(default_factory=list)
 
 
 def plan(paths: list[Path], folder: Path, fmt: str) -> list[Target]:
@@ -72,7 +83,7 @@ def check(paths: list[Path], folder: Path, fmt: str) -> Check:
     targets = plan(paths, folder, fmt)
     manifest = Manifest.read(folder)
     statuses = [(t, status_of(t, manifest.entries.get(t.name), folder, fmt)) for t in targets]
-    return Check(statuses, orphans(folder, manifest, targets))
+    return Check(statuses, orphans(folder, manifest, targets), abandoned_partials(folder))
 
 
 def run_batch(
@@ -107,13 +118,30 @@ def run_batch(
             stale.append(target)
     if stale:
         make_writable_folder(folder)  # one error now rather than one per figure later
+    if folder.is_dir():
+        remove_abandoned_partials(folder)  # what a crash left: nobody will finish them
+    if stale:
         _render_all(stale, folder, fmt, jobs, manifest, report, stream, executor_factory)
     order = {target.name: index for index, target in enumerate(targets)}
     report.rows.sort(key=lambda row: order[row.name])
+    manifest.refresh()  # with what other batches into this folder recorded meanwhile
     report.orphans = orphans(folder, manifest, targets)
     if folder.is_dir():
-        write_gallery(folder, _cards(folder, manifest))
+        _write_gallery(folder, manifest)
     return report
+
+
+def _write_gallery(folder: Path, manifest: Manifest) -> None:
+    """The gallery of every figure the manifest knows, written under the manifest's lock.
+
+    Checked first without the lock, so a batch with nothing to do writes (and
+    creates) nothing, even in a folder it may not write.
+    """
+    if is_current(folder, _cards(folder, manifest)):
+        return
+    with locked(folder):
+        manifest.refresh()
+        write_gallery(folder, _cards(folder, manifest))
 
 
 def _refuse_a_file(folder: Path) -> None:
@@ -131,28 +159,115 @@ def _render_all(
     stream: TextIO | None,
     executor_factory: ExecutorFactory | None,
 ) -> None:
-    """Render the stale targets, recording each finished one in the manifest at once."""
+    """Render the stale targets, recording each finished one in the manifest at once.
+
+    When a worker process dies, the pool is broken and every job in it comes
+    back failed: the dead worker's own job fails, and the others are handed
+    to a fresh pool (once: a job that breaks a second pool fails too).
+    """
     display = display_for(stream, [t.name for t in stale]) if stream is not None else None
-    workers = max(1, min(jobs, len(stale)))
     factory = executor_factory or _local_executor
+    remaining, retried = list(stale), set[str]()
+
+    def finish(target: Target, outcome: Outcome) -> None:
+        row = _record(target, outcome, folder, fmt, manifest)
+        report.rows.append(row.row)
+        report.errors += row.errors
+        if display is not None:
+            display.finished(row.row)
+
     try:
-        with factory(workers) as (executor, progress):
-            pending: dict[Future[Outcome], Target] = {
-                executor.submit(run_job, _job(target, fmt)): target for target in stale
-            }
-            while pending:
-                done, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-                _drain(progress, display)
-                for future in done:
-                    target = pending.pop(future)
-                    row = _record(target, _outcome(future, target, fmt), folder, fmt, manifest)
-                    report.rows.append(row.row)
-                    report.errors += row.errors
-                    if display is not None:
-                        display.finished(row.row)
+        while remaining:
+            workers = max(1, min(jobs, len(remaining)))
+            with factory(workers) as (executor, progress):
+                pool = _Pool(executor, progress, display)
+                pool.run(remaining, fmt, finish)
+                remaining = []
+                broken = pool.broken()
+                if broken:  # the dead worker's temporary: nobody will finish it now
+                    remove_abandoned_partials(folder)
+                for target, code in broken:
+                    if code is None and target.name not in retried:
+                        retried.add(target.name)
+                        remaining.append(target)
+                    else:
+                        message = f"{target.scenario}: render failed: its worker process died "
+                        finish(target, Outcome(_job(target, fmt), 0.0, (message + _death(code),)))
     finally:
         if display is not None:
             display.close()
+
+
+def _death(code: int | None) -> str:
+    """How a worker process ended, for the line of the job it was running."""
+    if code is None:
+        return "again, in a fresh pool"
+    if code == -signal.SIGKILL:
+        return "(killed by SIGKILL, perhaps for want of memory); the other scenarios went on"
+    if code < 0:
+        return f"(killed by {signal.Signals(-code).name}); the other scenarios went on"
+    return f"(exit status {code}); the other scenarios went on"
+
+
+class _Pool:
+    """One executor's run of jobs: their outcomes, and which died with a broken pool."""
+
+    def __init__(self, executor: Executor, progress: Any, display: Display | None) -> None:
+        self.executor, self.progress, self.display = executor, progress, display
+        self.started: dict[str, int] = {}  # output name → pid of the worker that began it
+        self._broken: list[Target] = []
+
+    def run(
+        self, targets: list[Target], fmt: str, finish: Callable[[Target, Outcome], None]
+    ) -> None:
+        """``finish`` each target's outcome as it comes, except those a broken pool took down."""
+        pending: dict[Future[Outcome], Target] = {
+            self.executor.submit(run_job, _job(target, fmt)): target for target in targets
+        }
+        # A local pool starts its processes as jobs are submitted: all of them by now.
+        self._processes = dict(getattr(self.executor, "_processes", None) or {})
+        while pending:
+            done, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            raise_if_stopping()  # a stop a finalizer dropped
+            self._drain()
+            for future in done:
+                target = pending.pop(future)
+                if isinstance(future.exception(), BrokenProcessPool):
+                    self._broken.append(target)
+                else:
+                    finish(target, _outcome(future, target, fmt))
+
+    def broken(self) -> list[tuple[Target, int | None]]:
+        """The jobs a dead worker took down, each with that worker's exit code if it was the
+        one running it (None: it only shared the pool, and may run again elsewhere)."""
+        if not self._broken:
+            return []
+        self.executor.shutdown(wait=True)  # every process of the dead pool has ended
+        self._drain()
+        codes = {pid: process.exitcode for pid, process in self._processes.items()}
+        ended_by_us = (None, 0, INTERRUPTED, -signal.SIGTERM)  # stopped, not died
+        died = {pid for pid, code in codes.items() if code not in ended_by_us}
+        result = []
+        for target in self._broken:
+            pid = self.started.get(target.name)
+            result.append((target, codes[pid] if pid in died else None))
+        return result
+
+    def _drain(self) -> None:
+        """Read the workers' messages: which job each began, and frame counts for the display."""
+        if self.progress is None:
+            return
+        while True:
+            try:
+                if self.progress.empty():
+                    return
+                message = self.progress.get()
+            except (OSError, ValueError, EOFError):
+                return
+            if message[0] == "start":
+                self.started[message[1]] = message[2]
+            elif self.display is not None:
+                self.display.frame(*message[1:])
 
 
 @dataclass(frozen=True)
@@ -162,16 +277,24 @@ class _Recorded:
 
 
 def _job(target: Target, fmt: str) -> Job:
-    return Job(str(target.scenario), str(target.output), str(target.numbers), fmt)
+    """The target as a job: absolute, resolved paths (a Dask worker runs in a folder of its
+    own), with the paths as typed for the job's error lines."""
+    typed = (target.scenario, target.output, target.numbers, target.output.parent)
+    shown = tuple((str(path.resolve()), str(path)) for path in typed)
+    return Job(shown[0][0], shown[1][0], shown[2][0], fmt, shown)
 
 
 def _outcome(future: Future[Outcome], target: Target, fmt: str) -> Outcome:
-    """The job's outcome; a worker that died or a bug becomes a failure of this job alone."""
+    """The job's outcome; a bug becomes a failure of this job alone."""
     try:
         return future.result()
-    except Exception as error:  # one scenario's crash (a dead worker, a bug) stops no other
+    except OSError as error:  # out of file descriptors or memory, in the worker
+        where = f" ({error.filename})" if error.filename else ""
+        message = f"{target.scenario}: render failed: {error.strerror or error}{where}"
+        return Outcome(_job(target, fmt), 0.0, (one_line(message),))
+    except Exception as error:  # one scenario's crash stops no other
         message = f"{target.scenario}: render failed unexpectedly: {type(error).__name__}: {error}"
-        return Outcome(_job(target, fmt), 0.0, (message,))
+        return Outcome(_job(target, fmt), 0.0, (one_line(message),))
 
 
 def _record(
@@ -182,27 +305,17 @@ def _record(
         return _Recorded(Row(target.name, "failed", outcome.seconds, None), list(outcome.errors))
     facts = dict(outcome.facts)
     size = facts.pop("output_bytes")
-    manifest.entries[target.name] = Entry(
+    entry = Entry(
         scenario=scenario_path(target, folder),
         options=options_of(fmt),
         numbers=target.numbers.name,
         **facts,
     )
-    manifest.write()
+    try:
+        manifest.record(target.name, entry)
+    except OutputError as error:  # a full disk: this figure's entry, not the batch
+        return _Recorded(Row(target.name, "failed", outcome.seconds, None), error.lines())
     return _Recorded(Row(target.name, "rendered", outcome.seconds, size), [])
-
-
-def _drain(progress: Any, display: Display | None) -> None:
-    """Pass the workers' frame counts on to the display."""
-    if progress is None:
-        return
-    while True:
-        try:
-            name, done, total = progress.get_nowait()
-        except (Empty, OSError, ValueError):
-            return
-        if display is not None:
-            display.frame(name, done, total)
 
 
 @contextmanager
@@ -214,7 +327,9 @@ def _local_executor(workers: int) -> Iterator[tuple[Executor, Any]]:
     the workers are stopped with SIGTERM, which unwinds each render's cleanup.
     """
     context = multiprocessing.get_context("spawn")
-    progress = context.Queue()
+    # A SimpleQueue writes each message before put() returns (a Queue hands it to
+    # a thread): a worker killed just after saying which job it began has said it.
+    progress = context.SimpleQueue()
     executor = ProcessPoolExecutor(
         max_workers=workers, mp_context=context,
         initializer=init_local_worker, initargs=(progress,),
@@ -234,7 +349,6 @@ def _local_executor(workers: int) -> Iterator[tuple[Executor, Any]]:
         executor.shutdown(wait=True)
     finally:
         progress.close()
-        progress.join_thread()
 
 
 def _cards(folder: Path, manifest: Manifest) -> list[Card]:

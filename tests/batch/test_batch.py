@@ -17,7 +17,7 @@ import pytest
 from click.testing import Result
 
 from adamviz import __version__
-from adamviz.batch.manifest import MANIFEST_NAME, sha256_of
+from adamviz.batch.manifest import LOCK_NAME, MANIFEST_NAME, sha256_of
 from tests.support import (
     HEIGHT,
     STEPS,
@@ -25,6 +25,7 @@ from tests.support import (
     a_partial_file_has_bytes,
     assert_exit,
     invoke,
+    partial_files,
     tiny_scenario,
     wait_for,
 )
@@ -87,7 +88,7 @@ def test_batch_renders_every_scenario_with_its_numbers_manifest_and_gallery(
         result.stdout.strip().splitlines()[-1] == "2 scenarios: 2 rendered, 0 up to date, 0 failed"
     )
     out = Path("output")
-    names = {"up.gif", "up.csv", "down.gif", "down.csv", MANIFEST_NAME, "index.html"}
+    names = {"up.gif", "up.csv", "down.gif", "down.csv", MANIFEST_NAME, LOCK_NAME, "index.html"}
     assert {p.name for p in out.iterdir()} == names
     for stem, sign in (("up", 1.0), ("down", -1.0)):
         frames = iio.imread(out / f"{stem}.gif", index=None)
@@ -201,7 +202,7 @@ def test_a_failing_scenario_does_not_stop_the_others(two_scenarios: Path) -> Non
     ]
     assert sorted(manifest()) == ["down.gif", "up.gif"]
     assert not Path("output/broken.gif").exists()
-    assert [p for p in Path("output").iterdir() if p.name.startswith(".")] == []
+    assert partial_files(Path("output")) == []
 
 
 @pytest.mark.parametrize("fmt", ["gif", "mp4"])
@@ -344,9 +345,10 @@ def test_an_unreachable_scheduler_is_one_line(
 
 
 # Ctrl-C at a terminal signals the whole process group (the workers too); a CI
-# runner's kill signals the batch process alone.
+# runner's kill signals the batch process alone, and so does a terminal that closes.
 @pytest.mark.parametrize(
-    ("signum", "whole_group"), [(signal.SIGINT, True), (signal.SIGTERM, False)]
+    ("signum", "whole_group"),
+    [(signal.SIGINT, True), (signal.SIGTERM, False), (signal.SIGHUP, False)],
 )
 def test_an_interrupted_batch_keeps_every_finished_figure(
     tmp_path: Path, signum: int, whole_group: bool
@@ -384,7 +386,7 @@ def test_an_interrupted_batch_keeps_every_finished_figure(
     assert stderr.decode().strip().splitlines()[-1] == "Aborted!"
     assert (out / "b-long.gif").read_bytes() == b"the good old figure"
     assert sorted(p.name for p in out.iterdir()) == [
-        "a-quick.csv", "a-quick.gif", MANIFEST_NAME, "b-long.gif",
+        LOCK_NAME, "a-quick.csv", "a-quick.gif", MANIFEST_NAME, "b-long.gif",
     ]  # fmt: skip
     entry = json.loads((out / MANIFEST_NAME).read_text())["figures"]["a-quick.gif"]
     assert entry["output_sha256"] == sha256_of(out / "a-quick.gif")
