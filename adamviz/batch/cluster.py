@@ -89,7 +89,7 @@ def _connect(client_type: Any, full: str, address: str) -> Any:
 
     thread = threading.Thread(target=connect, daemon=True, name="adamviz-dask-connect")
     thread.start()
-    thread.join(_seconds(CONNECT_TIMEOUT) + 1)
+    thread.join(_seconds(CONNECT_TIMEOUT))
     if "client" in outcome:
         return outcome["client"]
     error = outcome.get("error")

@@ -215,6 +215,7 @@ class _Pool:
     def __init__(self, executor: Executor, progress: Any, display: Display | None) -> None:
         self.executor, self.progress, self.display = executor, progress, display
         self.started: dict[str, int] = {}  # output name → pid of the worker that began it
+        self._processes: dict[int, Any] = {}  # a local pool's processes, by pid
         self._broken: list[Target] = []
 
     def run(
