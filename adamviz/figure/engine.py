@@ -27,17 +27,17 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from adamviz.figure.stamped_text import StampedText
+from adamviz.figure.theme import (
+    GRADIENT_GREY,
+    MEAN_BLUE,
+    NEWEST_GREY,
+    RATIO_PURPLE,
+    REFERENCE_GREY,
+    RMS_ORANGE,
+    STEP_GREEN,
+    THETA_BLACK,
+)
 from adamviz.optim.trace import Trace
-
-# The visual language (DESIGN.md "The picture"): grey lollipops, blue m̂, orange √v̂.
-GRADIENT_GREY = "#9a9a9a"
-NEWEST_GREY = "#4d4d4d"
-MEAN_BLUE = "#1f77b4"
-RMS_ORANGE = "#ff7f0e"
-RATIO_PURPLE = "#6a3d9a"
-STEP_GREEN = "#2ca02c"
-THETA_BLACK = "#222222"
-REFERENCE_GREY = "#b0b0b0"
 
 PANELS = ("gradients", "ratio", "step_size", "theta")
 _PANEL_HEIGHT = {"gradients": 2.0, "ratio": 1.0, "step_size": 1.0, "theta": 1.0}
