@@ -29,6 +29,7 @@ from matplotlib.text import Text
 from adamviz.figure.stamped_text import StampedText
 from adamviz.figure.theme import (
     GRADIENT_GREY,
+    LIGHT,
     MEAN_BLUE,
     NEWEST_GREY,
     RATIO_PURPLE,
@@ -36,8 +37,15 @@ from adamviz.figure.theme import (
     RMS_ORANGE,
     STEP_GREEN,
     THETA_BLACK,
+    Theme,
 )
 from adamviz.optim.trace import Trace
+
+# The light theme's colours, imported from here before figure/theme.py held them.
+__all__ = [
+    "GRADIENT_GREY", "MEAN_BLUE", "NEWEST_GREY", "RATIO_PURPLE", "REFERENCE_GREY", "RMS_ORANGE",
+    "STEP_GREEN", "THETA_BLACK", "Animation", "FigureSpec",
+]  # fmt: skip
 
 PANELS = ("gradients", "ratio", "step_size", "theta")
 _PANEL_HEIGHT = {"gradients": 2.0, "ratio": 1.0, "step_size": 1.0, "theta": 1.0}
@@ -55,6 +63,7 @@ class FigureSpec:
     height: int = 540
     #: Per parameter, where its loss has its minimum (a reference line in the θ panel).
     minima: Sequence[float | None] = field(default_factory=tuple)
+    theme: Theme = LIGHT
 
 
 @dataclass(frozen=True)
@@ -127,7 +136,7 @@ class Animation:
     def _build(self) -> None:
         spec, s = self.spec, self._scale
         fig = self.figure
-        fig.set_facecolor("white")
+        fig.set_facecolor(spec.theme.paper)
         heights = [_PANEL_HEIGHT[p] for p in spec.panels]
         axes = fig.subplots(
             len(spec.panels),
@@ -140,7 +149,7 @@ class Animation:
         steps = self.trace.steps
         counter = fig.text(
             0.99, 0.985, f"step {steps} / {steps}", ha="right", va="top",
-            fontsize=12 * s, color=THETA_BLACK,
+            fontsize=12 * s, color=spec.theme.counter,
         )  # fmt: skip
         self._label(counter, lambda i: f"step {i + 1} / {steps}")
 
@@ -192,13 +201,13 @@ class Animation:
         self._label(placeholder, text_of)
 
     def _build_gradients(self, ax: Axes, column: int) -> None:
-        trace, s = self.trace, self._scale
+        trace, s, theme = self.trace, self._scale, self.spec.theme
         g, m_hat = trace.grad[:, column], trace.m_hat[:, column]
         rms = np.sqrt(trace.v_hat[:, column])
         lo = min(0.0, *(_finite(a).min(initial=0.0) for a in (g, m_hat)))
         hi = max(0.0, *(_finite(a).max(initial=0.0) for a in (g, m_hat, rms)))
         ax.set_ylim(*_padded(lo, hi))
-        ax.axhline(0.0, color=REFERENCE_GREY, linewidth=0.8 * s, zorder=0)
+        ax.axhline(0.0, color=theme.reference, linewidth=0.8 * s, zorder=0)
 
         # Lollipops thin out as they crowd: stem width and head size follow the
         # pixels one step gets, so 20 steps and 5000 steps both stay readable.
@@ -210,16 +219,16 @@ class Animation:
         # One path holds every stem (NaN breaks it between steps): one draw call.
         stem_x = np.repeat(self._steps, 3)
         stem_y = np.column_stack([np.zeros_like(g), g, np.full_like(g, np.nan)]).ravel()
-        stems = self._line(ax, GRADIENT_GREY, stem_width / s, zorder=1)
+        stems = self._line(ax, theme.gradient, stem_width / s, zorder=1)
         heads = self._line(
-            ax, GRADIENT_GREY, 0, marker="o", markersize=head_size, linestyle="none", zorder=2
+            ax, theme.gradient, 0, marker="o", markersize=head_size, linestyle="none", zorder=2
         )
         newest = self._line(
-            ax, NEWEST_GREY, 0, marker="o", markersize=max(head_size, 3.0 * s),
+            ax, theme.newest, 0, marker="o", markersize=max(head_size, 3.0 * s),
             linestyle="none", zorder=3,
         )  # fmt: skip
-        mean = self._line(ax, MEAN_BLUE, 2.2, zorder=4)
-        root = self._line(ax, RMS_ORANGE, 2.2, zorder=4)
+        mean = self._line(ax, theme.mean, 2.2, zorder=4)
+        root = self._line(ax, theme.rms, 2.2, zorder=4)
         steps = self._steps
 
         def draw(i: int) -> None:
@@ -234,17 +243,17 @@ class Animation:
         ax.set_ylabel("gradient", fontsize=10 * s)
 
     def _build_ratio(self, ax: Axes, column: int) -> None:
-        s = self._scale
+        s, theme = self._scale, self.spec.theme
         ratio = self.trace.ratio[:, column]
         finite = _finite(ratio)
         ax.set_ylim(
             min(-1.15, finite.min(initial=0.0) * 1.08), max(1.15, finite.max(initial=0.0) * 1.08)
         )
-        ax.axhline(0.0, color=REFERENCE_GREY, linewidth=0.8 * s, zorder=0)
+        ax.axhline(0.0, color=theme.reference, linewidth=0.8 * s, zorder=0)
         for level in (-1.0, 1.0):
-            ax.axhline(level, color=REFERENCE_GREY, linewidth=0.8 * s, linestyle="--", zorder=0)
-        line = self._line(ax, RATIO_PURPLE, 2.0)
-        self._value_label(ax, RATIO_PURPLE, lambda i: f"ratio {_format_ratio(ratio[i])}")
+            ax.axhline(level, color=theme.reference, linewidth=0.8 * s, linestyle="--", zorder=0)
+        line = self._line(ax, theme.ratio, 2.0)
+        self._value_label(ax, theme.ratio, lambda i: f"ratio {_format_ratio(ratio[i])}")
         steps = self._steps
 
         def draw(i: int) -> None:
@@ -254,7 +263,7 @@ class Animation:
         ax.set_ylabel(r"$\hat{m}/(\sqrt{\hat{v}}+\epsilon)$", fontsize=9 * s)
 
     def _build_step_size(self, ax: Axes, column: int) -> None:
-        s = self._scale
+        s, theme = self._scale, self.spec.theme
         size = self.trace.step_size[:, column]
         finite = _finite(size)
         lo, hi = (finite.min(), finite.max()) if finite.size else (1e-3, 1e-3)
@@ -264,8 +273,8 @@ class Animation:
             ax.set_ylim(lo / 1.5, hi * 1.5)
         else:
             ax.set_ylim(*_padded(min(0.0, lo), hi))
-        line = self._line(ax, STEP_GREEN, 2.0)
-        self._value_label(ax, STEP_GREEN, lambda i: f"step size {_format_value(size[i])}")
+        line = self._line(ax, theme.step_size, 2.0)
+        self._value_label(ax, theme.step_size, lambda i: f"step size {_format_value(size[i])}")
         steps = self._steps
 
         def draw(i: int) -> None:
@@ -275,17 +284,17 @@ class Animation:
         ax.set_ylabel(r"$\eta/(\sqrt{\hat{v}}+\epsilon)$", fontsize=9 * s)
 
     def _build_theta(self, ax: Axes, column: int) -> None:
-        trace, s = self.trace, self._scale
+        trace, s, theme = self.trace, self._scale, self.spec.theme
         theta = np.concatenate([trace.theta0[column : column + 1], trace.theta[:, column]])
         steps = np.arange(trace.steps + 1, dtype=np.float64)
         minimum = self.spec.minima[column] if column < len(self.spec.minima) else None
         lo, hi = _finite(theta).min(initial=0.0), _finite(theta).max(initial=0.0)
         if minimum is not None:
             lo, hi = min(lo, minimum), max(hi, minimum)
-            ax.axhline(minimum, color=REFERENCE_GREY, linewidth=0.8 * s, linestyle="--")
+            ax.axhline(minimum, color=theme.reference, linewidth=0.8 * s, linestyle="--")
         ax.set_ylim(*_padded(lo, hi))
-        line = self._line(ax, THETA_BLACK, 2.0)
-        self._value_label(ax, THETA_BLACK, lambda i: f"θ {_format_value(theta[i + 1])}")
+        line = self._line(ax, theme.theta, 2.0)
+        self._value_label(ax, theme.theta, lambda i: f"θ {_format_value(theta[i + 1])}")
 
         def draw(i: int) -> None:
             line.set_data(steps[: i + 2], theta[: i + 2])
@@ -294,11 +303,11 @@ class Animation:
         ax.set_ylabel("θ", fontsize=10 * s)
 
     def _legend(self) -> None:
-        s = self._scale
+        s, theme = self._scale, self.spec.theme
         handles = [
-            Line2D([], [], color=GRADIENT_GREY, marker="o", linewidth=1.2 * s, markersize=5 * s),
-            Line2D([], [], color=MEAN_BLUE, linewidth=2.2 * s),
-            Line2D([], [], color=RMS_ORANGE, linewidth=2.2 * s),
+            Line2D([], [], color=theme.gradient, marker="o", linewidth=1.2 * s, markersize=5 * s),
+            Line2D([], [], color=theme.mean, linewidth=2.2 * s),
+            Line2D([], [], color=theme.rms, linewidth=2.2 * s),
         ]
         labels = [r"gradient $g$", r"mean $\hat{m}$", r"RMS $\sqrt{\hat{v}}$"]
         self.figure.legend(
