@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple, Protocol, TypeVar
 
 import matplotlib
 
@@ -26,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
+from adamviz.catalog import PANELS
 from adamviz.figure.stamped_text import StampedText
 from adamviz.figure.theme import (
     GRADIENT_GREY,
@@ -41,41 +43,91 @@ from adamviz.figure.theme import (
 )
 from adamviz.optim.trace import Trace
 
-# The light theme's colours, imported from here before figure/theme.py held them.
+# The light theme's colours, imported from here before figure/theme.py held them,
+# and the panel names, which the catalog holds.
 __all__ = [
-    "GRADIENT_GREY", "MEAN_BLUE", "NEWEST_GREY", "RATIO_PURPLE", "REFERENCE_GREY", "RMS_ORANGE",
-    "STEP_GREEN", "THETA_BLACK", "Animation", "FigureSpec",
+    "GRADIENT_GREY", "MEAN_BLUE", "NEWEST_GREY", "PANELS", "RATIO_PURPLE", "REFERENCE_GREY",
+    "RMS_ORANGE", "STEP_GREEN", "THETA_BLACK", "Animation", "FigureSpec",
 ]  # fmt: skip
 
-PANELS = ("gradients", "ratio", "step_size", "theta")
-_PANEL_HEIGHT = {"gradients": 2.0, "ratio": 1.0, "step_size": 1.0, "theta": 1.0}
-_DPI = 100  # figure inches × 100 = pixels exactly
+# -- panels -------------------------------------------------------------------------
+
+ArtistT = TypeVar("ArtistT", bound=Artist)
+
+
+class Host(Protocol):
+    """What a panel may ask of the engine that draws it, and all it may ask."""
+
+    def animate(self, artist: ArtistT) -> ArtistT:
+        """Redraw ``artist`` every frame, leaving it out of the background."""
+        ...
+
+    def on_frame(self, update: Callable[[int], None]) -> None:
+        """Call ``update(i)`` before frame i is drawn: it shows steps 1..i+1 in the artists."""
+        ...
+
+    def label(self, placeholder: Text, text_of: Callable[[int], str]) -> None:
+        """Stamp ``text_of(i)`` on frame i where ``placeholder`` stands.
+
+        The placeholder, holding the widest text, is drawn only while the
+        layout is made, so that room is left for the label.
+        """
+        ...
 
 
 @dataclass(frozen=True)
-class FigureSpec:
-    """What the picture needs besides the numbers: words, layout and size."""
+class Cell:
+    """One panel's place in the grid: which panel, for which parameter, in which axes."""
 
-    title: str
-    param_names: Sequence[str]
-    panels: Sequence[str] = ("gradients", "ratio")
-    width: int = 960
-    height: int = 540
-    #: Per parameter, where its loss has its minimum (a reference line in the θ panel).
-    minima: Sequence[float | None] = field(default_factory=tuple)
-    theme: Theme = LIGHT
+    ax: Axes
+    panel: str
+    param: int
+    """The trace's column the panel shows."""
+    width_px: float
+    """About how many pixels wide the axes are: what the lollipops thin out by."""
+    top: bool
+    bottom: bool
 
 
 @dataclass(frozen=True)
-class _Stamp:
-    """A label stamped every frame: its glyphs, its text for frame i, and its anchor."""
+class Context:
+    """What every panel reads besides its cell: the numbers, the look, where moving parts go."""
 
-    stamp: StampedText
-    text_of: Callable[[int], str]
-    x: float
-    y: float
-    ha: str
-    va: str
+    trace: Trace
+    theme: Theme
+    scale: float
+    """Fonts and lines grow with the picture: 1 at 540 pixels high."""
+    minima: Sequence[float | None]
+    """Per parameter, where its loss has its minimum, if it has one."""
+    steps: np.ndarray
+    """1, 2, ..., n as floats: the x of every step."""
+    host: Host
+
+
+Builder = Callable[[Cell, Context], None]
+
+
+class Panel(NamedTuple):
+    build: Builder
+    height: float
+    """The panel's share of its column's height."""
+
+
+_PANELS: dict[str, Panel] = {}
+
+
+def register(name: str, build: Builder, height: float = 1.0) -> None:
+    """Make panel ``name`` drawable: ``build`` draws it into a cell."""
+    _PANELS[name] = Panel(build, height)
+
+
+def panel(name: str) -> Panel:
+    return _PANELS[name]
+
+
+def names() -> tuple[str, ...]:
+    """Every panel that can be drawn, in the order they were registered."""
+    return tuple(_PANELS)
 
 
 def _padded(lo: float, hi: float, pad: float = 0.08) -> tuple[float, float]:
@@ -103,6 +155,275 @@ def _format_ratio(value: float) -> str:
     return f"{value:.3f}"
 
 
+def _line(ax: Axes, context: Context, color: str, width: float, **kwargs: object) -> Line2D:
+    """A line redrawn every frame, ``width`` points wide at the reference size."""
+    (line,) = ax.plot([], [], color=color, linewidth=width * context.scale, **kwargs)
+    return context.host.animate(line)
+
+
+def _value_label(ax: Axes, context: Context, color: str, text_of: Callable[[int], str]) -> None:
+    # Above the panel's top-right corner: inside, a curve would run into it.
+    placeholder = ax.text(
+        1.0, 1.02, "step size -0.000e+00", transform=ax.transAxes, ha="right",
+        va="bottom", fontsize=10 * context.scale, color=color, fontweight="bold",
+    )  # fmt: skip
+    context.host.label(placeholder, text_of)
+
+
+def _gradients(cell: Cell, context: Context) -> None:
+    """The gradients as lollipops, with m̂ and √v̂ on the same axes."""
+    ax, trace, s, theme = cell.ax, context.trace, context.scale, context.theme
+    g, m_hat = trace.grad[:, cell.param], trace["m_hat"][:, cell.param]
+    rms = np.sqrt(trace["v_hat"][:, cell.param])
+    lo = min(0.0, *(_finite(a).min(initial=0.0) for a in (g, m_hat)))
+    hi = max(0.0, *(_finite(a).max(initial=0.0) for a in (g, m_hat, rms)))
+    ax.set_ylim(*_padded(lo, hi))
+    ax.axhline(0.0, color=theme.reference, linewidth=0.8 * s, zorder=0)
+
+    # Lollipops thin out as they crowd: stem width and head size follow the
+    # pixels one step gets, so 20 steps and 5000 steps both stay readable.
+    px_per_step = cell.width_px / trace.steps
+    stem_width = float(np.clip(0.35 * px_per_step, 0.4, 1.6)) * s
+    head_size = float(np.clip(0.9 * px_per_step, 0.0, 7.0)) * s
+
+    # One path holds every stem (NaN breaks it between steps): one draw call.
+    steps = context.steps
+    stem_x = np.repeat(steps, 3)
+    stem_y = np.column_stack([np.zeros_like(g), g, np.full_like(g, np.nan)]).ravel()
+    stems = _line(ax, context, theme.gradient, stem_width / s, zorder=1)
+    heads = _line(
+        ax, context, theme.gradient, 0, marker="o", markersize=head_size, linestyle="none",
+        zorder=2,
+    )  # fmt: skip
+    newest = _line(
+        ax, context, theme.newest, 0, marker="o", markersize=max(head_size, 3.0 * s),
+        linestyle="none", zorder=3,
+    )  # fmt: skip
+    mean = _line(ax, context, theme.mean, 2.2, zorder=4)
+    root = _line(ax, context, theme.rms, 2.2, zorder=4)
+
+    def draw(i: int) -> None:
+        stems.set_data(stem_x[: 3 * (i + 1)], stem_y[: 3 * (i + 1)])
+        if head_size >= 1.0:
+            heads.set_data(steps[: i + 1], g[: i + 1])
+        newest.set_data(steps[i : i + 1], g[i : i + 1])
+        mean.set_data(steps[: i + 1], m_hat[: i + 1])
+        root.set_data(steps[: i + 1], rms[: i + 1])
+
+    context.host.on_frame(draw)
+    ax.set_ylabel("gradient", fontsize=10 * s)
+
+
+def _ratio(cell: Cell, context: Context) -> None:
+    """m̂ / (√v̂ + ε), with its value written on the frame and reference lines at 0 and ±1."""
+    ax, s, theme = cell.ax, context.scale, context.theme
+    ratio = context.trace["ratio"][:, cell.param]
+    finite = _finite(ratio)
+    ax.set_ylim(
+        min(-1.15, finite.min(initial=0.0) * 1.08), max(1.15, finite.max(initial=0.0) * 1.08)
+    )
+    ax.axhline(0.0, color=theme.reference, linewidth=0.8 * s, zorder=0)
+    for level in (-1.0, 1.0):
+        ax.axhline(level, color=theme.reference, linewidth=0.8 * s, linestyle="--", zorder=0)
+    line = _line(ax, context, theme.ratio, 2.0)
+    _value_label(ax, context, theme.ratio, lambda i: f"ratio {_format_ratio(ratio[i])}")
+    steps = context.steps
+
+    def draw(i: int) -> None:
+        line.set_data(steps[: i + 1], ratio[: i + 1])
+
+    context.host.on_frame(draw)
+    ax.set_ylabel(r"$\hat{m}/(\sqrt{\hat{v}}+\epsilon)$", fontsize=9 * s)
+
+
+def _step_size(cell: Cell, context: Context) -> None:
+    """lr / (√v̂ + ε), log-scaled when it spans decades (the course page's bottom row)."""
+    ax, s, theme = cell.ax, context.scale, context.theme
+    size = context.trace["step_size"][:, cell.param]
+    finite = _finite(size)
+    lo, hi = (finite.min(), finite.max()) if finite.size else (1e-3, 1e-3)
+    if lo > 0 and hi / lo > 10:
+        # Spans decades: a log axis keeps both ends readable.
+        ax.set_yscale("log")
+        ax.set_ylim(lo / 1.5, hi * 1.5)
+    else:
+        ax.set_ylim(*_padded(min(0.0, lo), hi))
+    line = _line(ax, context, theme.step_size, 2.0)
+    _value_label(ax, context, theme.step_size, lambda i: f"step size {_format_value(size[i])}")
+    steps = context.steps
+
+    def draw(i: int) -> None:
+        line.set_data(steps[: i + 1], size[: i + 1])
+
+    context.host.on_frame(draw)
+    ax.set_ylabel(r"$\eta/(\sqrt{\hat{v}}+\epsilon)$", fontsize=9 * s)
+
+
+def _theta(cell: Cell, context: Context) -> None:
+    """θ from its start, with the loss's minimum as a reference line where there is one."""
+    ax, trace, s, theme, p = cell.ax, context.trace, context.scale, context.theme, cell.param
+    theta = np.concatenate([trace.theta0[p : p + 1], trace.theta[:, p]])
+    steps = np.arange(trace.steps + 1, dtype=np.float64)
+    minimum = context.minima[p] if p < len(context.minima) else None
+    lo, hi = _finite(theta).min(initial=0.0), _finite(theta).max(initial=0.0)
+    if minimum is not None:
+        lo, hi = min(lo, minimum), max(hi, minimum)
+        ax.axhline(minimum, color=theme.reference, linewidth=0.8 * s, linestyle="--")
+    ax.set_ylim(*_padded(lo, hi))
+    line = _line(ax, context, theme.theta, 2.0)
+    _value_label(ax, context, theme.theta, lambda i: f"θ {_format_value(theta[i + 1])}")
+
+    def draw(i: int) -> None:
+        line.set_data(steps[: i + 2], theta[: i + 2])
+
+    context.host.on_frame(draw)
+    ax.set_ylabel("θ", fontsize=10 * s)
+
+
+def legend_entries(theme: Theme, scale: float) -> tuple[list[Artist], list[str]]:
+    """The key to the gradients panel's marks, which the figure's legend shows."""
+    handles: list[Artist] = [
+        Line2D([], [], color=theme.gradient, marker="o", linewidth=1.2 * scale,
+               markersize=5 * scale),
+        Line2D([], [], color=theme.mean, linewidth=2.2 * scale),
+        Line2D([], [], color=theme.rms, linewidth=2.2 * scale),
+    ]  # fmt: skip
+    return handles, [r"gradient $g$", r"mean $\hat{m}$", r"RMS $\sqrt{\hat{v}}$"]
+
+
+# Top to bottom, as the catalog lists them.
+register("gradients", _gradients, height=2.0)
+register("ratio", _ratio)
+register("step_size", _step_size)
+register("theta", _theta)
+
+# -- layout -------------------------------------------------------------------------
+
+#: The picture's height, in pixels, at which fonts and lines have their nominal size.
+_REFERENCE_HEIGHT = 540
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """What the picture needs besides the numbers: words, layout, size and look."""
+
+    title: str
+    param_names: Sequence[str]
+    panels: Sequence[str] = ("gradients", "ratio")
+    width: int = 960
+    height: int = 540
+    #: Per parameter, where its loss has its minimum (a reference line in the θ panel).
+    minima: Sequence[float | None] = field(default_factory=tuple)
+    theme: Theme = LIGHT
+
+
+def panels_by_parameters(
+    figure: Figure, panel_names: Sequence[str], params: int, width: int
+) -> list[Cell]:
+    """One column per parameter, one row per panel: the cells, column by column, top down.
+
+    Every column has its own y-scales (10 and 0.1 must both be readable) and
+    all share the steps. The cells sit on one GridSpec, so a grid that grows
+    (a panel spanning the columns on top, a 2-D surface spanning several,
+    a column per run and parameter) adds cells on slices of it.
+    """
+    rows = len(panel_names)
+    grid = figure.add_gridspec(rows, params, height_ratios=[panel(p).height for p in panel_names])
+    # Shared steps: the rows above the bottom one drop their tick labels.
+    axes = grid.subplots(sharex=True, squeeze=False)
+    width_px = width / max(1, params) * 0.85  # the axes' share of their column
+    return [
+        Cell(axes[row, column], name, column, width_px, top=row == 0, bottom=row == rows - 1)
+        for column in range(params)
+        for row, name in enumerate(panel_names)
+    ]
+
+
+def compose(figure: Figure, trace: Trace, spec: FigureSpec, host: Host) -> None:
+    """Draw ``spec``'s figure of ``trace``: the title and step counter above, the grid of
+    panels, the legend below; what moves goes to ``host``.
+    """
+    known = names()
+    unknown = [p for p in spec.panels if p not in known]
+    if unknown or not spec.panels:
+        raise ValueError(f"panels: expected a non-empty list of {known}, got {unknown}")
+    theme, s = spec.theme, spec.height / _REFERENCE_HEIGHT
+    figure.set_facecolor(theme.paper)
+    cells = panels_by_parameters(figure, spec.panels, trace.params, spec.width)
+    figure.suptitle(spec.title, x=0.01, ha="left", fontsize=15 * s, fontweight="bold")
+    steps = trace.steps
+    counter = figure.text(
+        0.99, 0.985, f"step {steps} / {steps}", ha="right", va="top",
+        fontsize=12 * s, color=theme.counter,
+    )  # fmt: skip
+    host.label(counter, lambda i: f"step {i + 1} / {steps}")
+
+    context = Context(trace, theme, s, spec.minima, np.arange(1, steps + 1, dtype=np.float64), host)
+    for cell in cells:
+        _style_axes(cell.ax, steps, s, bottom=cell.bottom)
+        panel(cell.panel).build(cell, context)
+        if cell.top:
+            cell.ax.set_title(_column_title(spec, cell.param), fontsize=12 * s, loc="center")
+    handles, labels = legend_entries(theme, s)
+    figure.legend(
+        handles, labels, loc="outside lower center", ncols=3, frameon=False,
+        fontsize=10 * s, handlelength=1.8,
+    )  # fmt: skip
+    figure.set_layout_engine("constrained", h_pad=4 / 72 * s, w_pad=6 / 72 * s)
+
+
+def _column_title(spec: FigureSpec, param: int) -> str:
+    return spec.param_names[param] if param < len(spec.param_names) else f"θ{param}"
+
+
+def _style_axes(ax: Axes, steps: int, scale: float, bottom: bool) -> None:
+    ax.set_xlim(0, steps + 1)
+    ax.tick_params(labelsize=9 * scale, length=3 * scale, width=0.6 * scale)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_linewidth(0.6 * scale)
+    if bottom:
+        ax.set_xlabel("step", fontsize=10 * scale)
+
+
+# -- engine -------------------------------------------------------------------------
+
+_DPI = 100  # figure inches × 100 = pixels exactly
+
+
+@dataclass(frozen=True)
+class _Stamp:
+    """A label stamped every frame: its glyphs, its text for frame i, and its anchor."""
+
+    stamp: StampedText
+    text_of: Callable[[int], str]
+    x: float
+    y: float
+    ha: str
+    va: str
+
+
+class _Moving:
+    """What each frame redraws, as the layout and the panels declare it (a :class:`Host`)."""
+
+    def __init__(self) -> None:
+        self.artists: list[Artist] = []
+        self.updates: list[Callable[[int], None]] = []
+        self.labels: list[tuple[Text, Callable[[int], str]]] = []
+
+    def animate(self, artist: ArtistT) -> ArtistT:
+        artist.set_animated(True)
+        self.artists.append(artist)
+        return artist
+
+    def on_frame(self, update: Callable[[int], None]) -> None:
+        self.updates.append(update)
+
+    def label(self, placeholder: Text, text_of: Callable[[int], str]) -> None:
+        self.labels.append((placeholder, text_of))
+
+
 class Animation:
     """A trace drawn frame by frame: ``frame(i)`` shows steps 1..i+1.
 
@@ -111,209 +432,18 @@ class Animation:
     """
 
     def __init__(self, trace: Trace, spec: FigureSpec) -> None:
-        unknown = [p for p in spec.panels if p not in PANELS]
-        if unknown or not spec.panels:
-            raise ValueError(f"panels: expected a non-empty list of {PANELS}, got {unknown}")
         self.trace = trace
         self.spec = spec
         self.figure = Figure(figsize=(spec.width / _DPI, spec.height / _DPI), dpi=_DPI)
         self.canvas = FigureCanvasAgg(self.figure)
-        self._scale = spec.height / 540  # fonts and lines grow with the picture
-        self._steps = np.arange(1, trace.steps + 1, dtype=np.float64)
-        self._animated: list[Artist] = []
-        self._updaters: list[Callable[[int], None]] = []  # each sets its artists for frame i
-        self._labels: list[tuple[Text, Callable[[int], str]]] = []
+        self._moving = _Moving()
         self._stamps: list[_Stamp] = []
-        self._build()
+        compose(self.figure, trace, spec, self._moving)
         self._background = self._draw_background()
 
     @property
     def n_frames(self) -> int:
         return self.trace.steps
-
-    # -- building the figure once -------------------------------------------------
-
-    def _build(self) -> None:
-        spec, s = self.spec, self._scale
-        fig = self.figure
-        fig.set_facecolor(spec.theme.paper)
-        heights = [_PANEL_HEIGHT[p] for p in spec.panels]
-        axes = fig.subplots(
-            len(spec.panels),
-            self.trace.params,
-            squeeze=False,
-            sharex=True,
-            gridspec_kw={"height_ratios": heights},
-        )
-        fig.suptitle(spec.title, x=0.01, ha="left", fontsize=15 * s, fontweight="bold")
-        steps = self.trace.steps
-        counter = fig.text(
-            0.99, 0.985, f"step {steps} / {steps}", ha="right", va="top",
-            fontsize=12 * s, color=spec.theme.counter,
-        )  # fmt: skip
-        self._label(counter, lambda i: f"step {i + 1} / {steps}")
-
-        for column in range(self.trace.params):
-            for row, panel in enumerate(spec.panels):
-                ax = axes[row, column]
-                self._style_axes(ax, bottom=row == len(spec.panels) - 1)
-                getattr(self, f"_build_{panel}")(ax, column)
-            name = spec.param_names[column] if column < len(spec.param_names) else f"θ{column}"
-            axes[0, column].set_title(name, fontsize=12 * s, loc="center")
-        self._legend()
-        fig.set_layout_engine("constrained", h_pad=4 / 72 * s, w_pad=6 / 72 * s)
-
-    def _style_axes(self, ax: Axes, bottom: bool) -> None:
-        s = self._scale
-        ax.set_xlim(0, self.trace.steps + 1)
-        ax.tick_params(labelsize=9 * s, length=3 * s, width=0.6 * s)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-        for side in ("left", "bottom"):
-            ax.spines[side].set_linewidth(0.6 * s)
-        if bottom:
-            ax.set_xlabel("step", fontsize=10 * s)
-
-    def _animate(self, artist: Artist) -> Artist:
-        """Mark an artist as redrawn every frame (left out of the background)."""
-        artist.set_animated(True)
-        self._animated.append(artist)
-        return artist
-
-    def _line(self, ax: Axes, color: str, width: float, **kwargs: object) -> Line2D:
-        (line,) = ax.plot([], [], color=color, linewidth=width * self._scale, **kwargs)
-        return self._animate(line)
-
-    def _label(self, placeholder: Text, text_of: Callable[[int], str]) -> None:
-        """A label that changes every frame, stamped where ``placeholder`` stands.
-
-        The placeholder, holding the widest text, is drawn only while the
-        layout is made, so that room is left for the label.
-        """
-        self._labels.append((placeholder, text_of))
-
-    def _value_label(self, ax: Axes, color: str, text_of: Callable[[int], str]) -> None:
-        # Above the panel's top-right corner: inside, a curve would run into it.
-        placeholder = ax.text(
-            1.0, 1.02, "step size -0.000e+00", transform=ax.transAxes, ha="right",
-            va="bottom", fontsize=10 * self._scale, color=color, fontweight="bold",
-        )  # fmt: skip
-        self._label(placeholder, text_of)
-
-    def _build_gradients(self, ax: Axes, column: int) -> None:
-        trace, s, theme = self.trace, self._scale, self.spec.theme
-        g, m_hat = trace.grad[:, column], trace.m_hat[:, column]
-        rms = np.sqrt(trace.v_hat[:, column])
-        lo = min(0.0, *(_finite(a).min(initial=0.0) for a in (g, m_hat)))
-        hi = max(0.0, *(_finite(a).max(initial=0.0) for a in (g, m_hat, rms)))
-        ax.set_ylim(*_padded(lo, hi))
-        ax.axhline(0.0, color=theme.reference, linewidth=0.8 * s, zorder=0)
-
-        # Lollipops thin out as they crowd: stem width and head size follow the
-        # pixels one step gets, so 20 steps and 5000 steps both stay readable.
-        axes_px = self.spec.width / max(1, trace.params) * 0.85
-        px_per_step = axes_px / trace.steps
-        stem_width = float(np.clip(0.35 * px_per_step, 0.4, 1.6)) * s
-        head_size = float(np.clip(0.9 * px_per_step, 0.0, 7.0)) * s
-
-        # One path holds every stem (NaN breaks it between steps): one draw call.
-        stem_x = np.repeat(self._steps, 3)
-        stem_y = np.column_stack([np.zeros_like(g), g, np.full_like(g, np.nan)]).ravel()
-        stems = self._line(ax, theme.gradient, stem_width / s, zorder=1)
-        heads = self._line(
-            ax, theme.gradient, 0, marker="o", markersize=head_size, linestyle="none", zorder=2
-        )
-        newest = self._line(
-            ax, theme.newest, 0, marker="o", markersize=max(head_size, 3.0 * s),
-            linestyle="none", zorder=3,
-        )  # fmt: skip
-        mean = self._line(ax, theme.mean, 2.2, zorder=4)
-        root = self._line(ax, theme.rms, 2.2, zorder=4)
-        steps = self._steps
-
-        def draw(i: int) -> None:
-            stems.set_data(stem_x[: 3 * (i + 1)], stem_y[: 3 * (i + 1)])
-            if head_size >= 1.0:
-                heads.set_data(steps[: i + 1], g[: i + 1])
-            newest.set_data(steps[i : i + 1], g[i : i + 1])
-            mean.set_data(steps[: i + 1], m_hat[: i + 1])
-            root.set_data(steps[: i + 1], rms[: i + 1])
-
-        self._updaters.append(draw)
-        ax.set_ylabel("gradient", fontsize=10 * s)
-
-    def _build_ratio(self, ax: Axes, column: int) -> None:
-        s, theme = self._scale, self.spec.theme
-        ratio = self.trace.ratio[:, column]
-        finite = _finite(ratio)
-        ax.set_ylim(
-            min(-1.15, finite.min(initial=0.0) * 1.08), max(1.15, finite.max(initial=0.0) * 1.08)
-        )
-        ax.axhline(0.0, color=theme.reference, linewidth=0.8 * s, zorder=0)
-        for level in (-1.0, 1.0):
-            ax.axhline(level, color=theme.reference, linewidth=0.8 * s, linestyle="--", zorder=0)
-        line = self._line(ax, theme.ratio, 2.0)
-        self._value_label(ax, theme.ratio, lambda i: f"ratio {_format_ratio(ratio[i])}")
-        steps = self._steps
-
-        def draw(i: int) -> None:
-            line.set_data(steps[: i + 1], ratio[: i + 1])
-
-        self._updaters.append(draw)
-        ax.set_ylabel(r"$\hat{m}/(\sqrt{\hat{v}}+\epsilon)$", fontsize=9 * s)
-
-    def _build_step_size(self, ax: Axes, column: int) -> None:
-        s, theme = self._scale, self.spec.theme
-        size = self.trace.step_size[:, column]
-        finite = _finite(size)
-        lo, hi = (finite.min(), finite.max()) if finite.size else (1e-3, 1e-3)
-        if lo > 0 and hi / lo > 10:
-            # Spans decades: a log axis keeps both ends readable.
-            ax.set_yscale("log")
-            ax.set_ylim(lo / 1.5, hi * 1.5)
-        else:
-            ax.set_ylim(*_padded(min(0.0, lo), hi))
-        line = self._line(ax, theme.step_size, 2.0)
-        self._value_label(ax, theme.step_size, lambda i: f"step size {_format_value(size[i])}")
-        steps = self._steps
-
-        def draw(i: int) -> None:
-            line.set_data(steps[: i + 1], size[: i + 1])
-
-        self._updaters.append(draw)
-        ax.set_ylabel(r"$\eta/(\sqrt{\hat{v}}+\epsilon)$", fontsize=9 * s)
-
-    def _build_theta(self, ax: Axes, column: int) -> None:
-        trace, s, theme = self.trace, self._scale, self.spec.theme
-        theta = np.concatenate([trace.theta0[column : column + 1], trace.theta[:, column]])
-        steps = np.arange(trace.steps + 1, dtype=np.float64)
-        minimum = self.spec.minima[column] if column < len(self.spec.minima) else None
-        lo, hi = _finite(theta).min(initial=0.0), _finite(theta).max(initial=0.0)
-        if minimum is not None:
-            lo, hi = min(lo, minimum), max(hi, minimum)
-            ax.axhline(minimum, color=theme.reference, linewidth=0.8 * s, linestyle="--")
-        ax.set_ylim(*_padded(lo, hi))
-        line = self._line(ax, theme.theta, 2.0)
-        self._value_label(ax, theme.theta, lambda i: f"θ {_format_value(theta[i + 1])}")
-
-        def draw(i: int) -> None:
-            line.set_data(steps[: i + 2], theta[: i + 2])
-
-        self._updaters.append(draw)
-        ax.set_ylabel("θ", fontsize=10 * s)
-
-    def _legend(self) -> None:
-        s, theme = self._scale, self.spec.theme
-        handles = [
-            Line2D([], [], color=theme.gradient, marker="o", linewidth=1.2 * s, markersize=5 * s),
-            Line2D([], [], color=theme.mean, linewidth=2.2 * s),
-            Line2D([], [], color=theme.rms, linewidth=2.2 * s),
-        ]
-        labels = [r"gradient $g$", r"mean $\hat{m}$", r"RMS $\sqrt{\hat{v}}$"]
-        self.figure.legend(
-            handles, labels, loc="outside lower center", ncols=3, frameon=False,
-            fontsize=10 * s, handlelength=1.8,
-        )  # fmt: skip
 
     def _draw_background(self) -> object:
         # Lay out once with every placeholder in place (so the layout leaves room
@@ -321,7 +451,7 @@ class Animation:
         # axis. The second draw, without the placeholders, is the background.
         self.canvas.draw()
         self.figure.set_layout_engine("none")
-        for placeholder, text_of in self._labels:
+        for placeholder, text_of in self._moving.labels:
             anchor = placeholder.get_transform().transform(placeholder.get_position())
             stamp = StampedText(
                 placeholder.get_fontproperties(), placeholder.get_color(), self.figure.dpi
@@ -338,9 +468,9 @@ class Animation:
         if not 0 <= index < self.n_frames:
             raise IndexError(f"frame {index} out of range 0..{self.n_frames - 1}")
         self.canvas.restore_region(self._background)
-        for update in self._updaters:
+        for update in self._moving.updates:
             update(index)
-        for artist in self._animated:
+        for artist in self._moving.artists:
             self.figure.draw_artist(artist)
         pixels = np.asarray(self.canvas.buffer_rgba())
         for label in self._stamps:
