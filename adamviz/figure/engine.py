@@ -1,12 +1,13 @@
-"""Frames of the animation: a Trace drawn in the blog's visual language.
+"""Frames by blitting: the figure drawn once as a background, then only what moves.
 
-The figure is built once: axes, ticks, labels, reference lines, title and
-legend are drawn a single time and kept as a pixel background (blitting). A
-frame restores that background and draws only the artists that move, so a
-frame costs a few milliseconds whatever the figure holds, and is a pure
-function of its step index: frames can be drawn in any order, in parallel, and
-come out identical. This is the only module that imports matplotlib, and it
-uses an explicit ``Figure`` with an Agg canvas, never ``pyplot`` state.
+:class:`Animation` builds the figure once (:func:`adamviz.figure.layout.compose`),
+on an explicit ``Figure`` with an Agg canvas, never ``pyplot`` state: axes,
+ticks, labels, reference lines, title and legend are drawn a single time and
+kept as pixels. A frame restores them, draws only the artists the panels
+declared as moving, and stamps the labels that change
+(:mod:`adamviz.figure.stamped_text`), so a frame costs a few milliseconds
+whatever the figure holds, and is a pure function of its step index: frames
+can be drawn in any order, in parallel, and come out identical.
 """
 
 from __future__ import annotations

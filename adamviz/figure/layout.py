@@ -1,4 +1,12 @@
-"""Layout: where everything sits in the figure."""
+"""Where everything sits: the title and step counter above, a grid of cells, the legend below.
+
+Today's grid is panels × parameters (:func:`panels_by_parameters`). A
+:class:`~adamviz.figure.panels.Cell` names its panel, its parameter and its
+axes, and the panels read nothing else of the grid; so a grid that grows (a
+column per run and parameter, a panel shared by every column on top, a 2-D
+surface spanning columns) is more cells, on slices of the same GridSpec, and
+leaves the panels as they are.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,14 @@
-"""Panels: what a cell of the figure draws, each a builder registered by name."""
+"""The panels: what one cell of the figure draws, each a builder registered by name.
+
+A builder draws its panel's static parts into the cell's axes once (limits,
+reference lines, labels) and hands the engine, through a :class:`Host`, what
+moves: artists redrawn every frame, an update that sets them for frame i
+(steps 1..i+1), and labels stamped on every frame. It reads the trace's
+quantities by name (``trace["m_hat"]``), so a panel for another optimizer
+asks for that optimizer's names. The names are the catalog's
+(:data:`adamviz.catalog.PANELS`, checked against this registry by a test): a
+new panel is a builder and a :func:`register` call here, and its name there.
+"""
 
 from __future__ import annotations
 
