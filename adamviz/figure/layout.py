@@ -17,6 +17,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from adamviz.catalog import DEFAULT_PANELS
 from adamviz.figure.panels import Cell, Context, Host, legend_entries, names, panel
 from adamviz.figure.theme import LIGHT, Theme
 from adamviz.optim.trace import Trace
@@ -31,7 +32,7 @@ class FigureSpec:
 
     title: str
     param_names: Sequence[str]
-    panels: Sequence[str] = ("gradients", "ratio")
+    panels: Sequence[str] = DEFAULT_PANELS
     width: int = 960
     height: int = 540
     #: Per parameter, where its loss has its minimum (a reference line in the θ panel).
