@@ -38,6 +38,7 @@ from adamviz.figure.theme import (
     RMS_ORANGE,
     STEP_GREEN,
     THETA_BLACK,
+    rc_state,
 )
 from adamviz.optim.trace import Trace
 
@@ -93,12 +94,16 @@ class Animation:
     def __init__(self, trace: Trace, spec: FigureSpec) -> None:
         self.trace = trace
         self.spec = spec
-        self.figure = Figure(figsize=(spec.width / _DPI, spec.height / _DPI), dpi=_DPI)
-        self.canvas = FigureCanvasAgg(self.figure)
+        # The theme's settings, not the user's, for the build and for every frame
+        # (a draw reads rcParams too), and the user's again in between.
+        self._rc = rc_state(spec.theme)
         self._moving = _Moving()
         self._stamps: list[_Stamp] = []
-        compose(self.figure, trace, spec, self._moving)
-        self._background = self._draw_background()
+        with self._rc.applied():
+            self.figure = Figure(figsize=(spec.width / _DPI, spec.height / _DPI), dpi=_DPI)
+            self.canvas = FigureCanvasAgg(self.figure)
+            compose(self.figure, trace, spec, self._moving)
+            self._background = self._draw_background()
 
     @property
     def n_frames(self) -> int:
@@ -126,14 +131,16 @@ class Animation:
     def _draw(self, index: int) -> memoryview:
         if not 0 <= index < self.n_frames:
             raise IndexError(f"frame {index} out of range 0..{self.n_frames - 1}")
-        self.canvas.restore_region(self._background)
-        for update in self._moving.updates:
-            update(index)
-        for artist in self._moving.artists:
-            self.figure.draw_artist(artist)
-        pixels = np.asarray(self.canvas.buffer_rgba())
-        for label in self._stamps:
-            label.stamp.draw(pixels, label.text_of(index), label.x, label.y, label.ha, label.va)
+        with self._rc.applied():
+            self.canvas.restore_region(self._background)
+            for update in self._moving.updates:
+                update(index)
+            for artist in self._moving.artists:
+                self.figure.draw_artist(artist)
+            pixels = np.asarray(self.canvas.buffer_rgba())
+            for label in self._stamps:
+                stamp = label.stamp
+                stamp.draw(pixels, label.text_of(index), label.x, label.y, label.ha, label.va)
         return self.canvas.buffer_rgba()
 
     def frame_rgba(self, index: int) -> np.ndarray:
