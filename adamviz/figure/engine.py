@@ -7,7 +7,9 @@ kept as pixels. A frame restores them, draws only the artists the panels
 declared as moving, and stamps the labels that change
 (:mod:`adamviz.figure.stamped_text`), so a frame costs a few milliseconds
 whatever the figure holds, and is a pure function of its step index: frames
-can be drawn in any order, in parallel, and come out identical.
+can be drawn in any order, in parallel, and come out identical. The build and
+every frame are drawn with the theme's rc settings, not the user's
+(:class:`adamviz.figure.theme.RcState`).
 """
 
 from __future__ import annotations
@@ -65,7 +67,10 @@ class _Stamp:
 
 
 class _Moving:
-    """What each frame redraws, as the layout and the panels declare it (a :class:`Host`)."""
+    """What each frame redraws, as the layout and the panels declare it.
+
+    The :class:`~adamviz.figure.panels.Host` they are given.
+    """
 
     def __init__(self) -> None:
         self.artists: list[Artist] = []

@@ -63,8 +63,9 @@ def panels_by_parameters(
 
 
 def compose(figure: Figure, trace: Trace, spec: FigureSpec, host: Host) -> None:
-    """Draw ``spec``'s figure of ``trace``: the title and step counter above, the grid of
-    panels, the legend below; what moves goes to ``host``.
+    """Draw the figure of ``trace`` that ``spec`` describes, and hand what moves to ``host``.
+
+    The title and the step counter above, the grid of panels, the legend below.
     """
     known = names()
     unknown = [p for p in spec.panels if p not in known]

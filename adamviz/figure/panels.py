@@ -59,7 +59,9 @@ class Cell:
     width_px: float
     """About how many pixels wide the axes are: what the lollipops thin out by."""
     top: bool
+    """First in its column: the layout writes the parameter's name above it."""
     bottom: bool
+    """Last in its column: the layout labels its step axis."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ Builder = Callable[[Cell, Context], None]
 
 
 class Panel(NamedTuple):
+    """A registered panel: how to draw it, and how tall it stands."""
+
     build: Builder
     height: float
     """The panel's share of its column's height."""
@@ -95,6 +99,7 @@ def register(name: str, build: Builder, height: float = 1.0) -> None:
 
 
 def panel(name: str) -> Panel:
+    """The panel registered as ``name`` (KeyError if none is)."""
     return _PANELS[name]
 
 
