@@ -87,11 +87,3 @@ def test_all_zero_gradients_still_give_finite_limits() -> None:
     for ax in movie.figure.axes:
         assert np.isfinite(ax.get_ylim()).all()
     assert movie.frame(4).shape == (180, 320, 3)
-
-
-def test_the_loader_and_the_renderer_know_the_same_panels() -> None:
-    # Kept in two places on purpose: the loader must not import matplotlib.
-    from adamviz.figure.engine import PANELS as DRAWN
-    from adamviz.scenario import PANELS as ACCEPTED
-
-    assert tuple(ACCEPTED) == tuple(DRAWN)

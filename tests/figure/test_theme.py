@@ -1,0 +1,120 @@
+"""The figure is the theme's, whatever the user's matplotlib configuration says, and back again."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib
+import matplotlib.style
+import numpy as np
+import pytest
+
+import adamviz
+from adamviz.figure.engine import Animation, FigureSpec
+from adamviz.figure.theme import LIGHT, rc_state
+from adamviz.optim import kernel
+from adamviz.optim.kernel import AdamConfig
+
+#: Settings a user might have, each of which would change the picture if adamviz
+#: drew with them: some are read while the figure is built, some (paths, hinting)
+#: while each frame is drawn.
+USERS_RC = {
+    "axes.facecolor": "black",
+    "figure.facecolor": "0.5",
+    "lines.linewidth": 10,
+    "lines.markersize": 20,
+    "font.size": 30,
+    "font.family": "serif",
+    "mathtext.fontset": "cm",
+    "axes.grid": True,
+    "xtick.direction": "in",
+    "axes.prop_cycle": "cycler(color=['r', 'g'])",
+    "path.simplify_threshold": 1.0,
+    "path.snap": False,
+    "agg.path.chunksize": 3,
+    "text.hinting": "no_hinting",
+}
+#: The same settings as a matplotlibrc file would hold them.
+MATPLOTLIBRC = "\n".join(f"{key}: {value}" for key, value in USERS_RC.items()) + "\n"
+STEPS = 9
+#: Every setting matplotlib has, as it ships (the backend aside: that is not a look).
+DEFAULTS = {k: v for k, v in matplotlib.rcParamsDefault.items() if not k.startswith("backend")}
+
+
+def _movie() -> Animation:
+    """Every panel (log axis and mathtext included), two parameters of different scales."""
+    grads = np.column_stack(
+        [np.r_[1e-4, np.full(STEPS - 1, 10.0)], 0.1 * (-1.0) ** np.arange(STEPS)]
+    )
+    trace = kernel.run(grads, np.zeros(2), STEPS, AdamConfig(lr=0.01))
+    panels = ("gradients", "ratio", "step_size", "theta")
+    return Animation(trace, FigureSpec("Theme", ["w", "b"], panels, 320, 180, minima=(0.5, None)))
+
+
+def _hashes(movie: Animation) -> list[str]:
+    return [hashlib.sha256(movie.frame(i).tobytes()).hexdigest() for i in range(movie.n_frames)]
+
+
+@pytest.fixture(scope="module")
+def clean() -> list[str]:
+    with matplotlib.rc_context(DEFAULTS):
+        return _hashes(_movie())
+
+
+def report() -> None:
+    """In a process started beside a matplotlibrc: the settings it found, and the frames."""
+    found = {key: str(matplotlib.rcParams[key]) for key in ("axes.facecolor", "font.size")}
+    print(json.dumps({"found": found, "frames": _hashes(_movie())}))
+
+
+def test_a_matplotlibrc_in_the_working_folder_changes_no_frame(
+    tmp_path: Path, clean: list[str]
+) -> None:
+    (tmp_path / "matplotlibrc").write_text(MATPLOTLIBRC)
+    roots = [str(Path(adamviz.__file__).parents[1]), str(Path(__file__).parents[2])]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([*roots, os.environ.get("PYTHONPATH", "")])}
+    code = "from tests.figure.test_theme import report; report()"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+        timeout=120, check=True,
+    )  # fmt: skip
+    result = json.loads(done.stdout)
+    assert result["found"] == {"axes.facecolor": "black", "font.size": "30.0"}  # it was read
+    assert result["frames"] == clean
+
+
+def test_rcparams_changed_in_this_process_change_no_frame(clean: list[str]) -> None:
+    with matplotlib.rc_context(USERS_RC):
+        assert _hashes(_movie()) == clean
+    with matplotlib.style.context("dark_background"):
+        assert _hashes(_movie()) == clean
+
+
+def test_frames_drawn_under_other_settings_than_the_build_are_the_same(clean: list[str]) -> None:
+    movie = _movie()
+    with matplotlib.rc_context(USERS_RC):
+        assert _hashes(movie) == clean
+    with matplotlib.rc_context(USERS_RC):
+        movie = _movie()
+    assert _hashes(movie) == clean
+
+
+def test_drawing_leaves_the_users_settings_as_they_were() -> None:
+    with matplotlib.rc_context(USERS_RC):
+        before = dict(matplotlib.rcParams)
+        _movie().frame(3)
+        assert dict(matplotlib.rcParams) == before
+
+
+def test_the_settings_are_matplotlibs_defaults_and_the_themes() -> None:
+    # What rc_context gives for the defaults and the theme's settings, from any start.
+    with matplotlib.rc_context(USERS_RC), rc_state(LIGHT).applied():
+        applied = {k: v for k, v in matplotlib.rcParams.items() if not k.startswith("backend")}
+    with matplotlib.rc_context({**DEFAULTS, **LIGHT.rc()}):
+        expected = {k: v for k, v in matplotlib.rcParams.items() if not k.startswith("backend")}
+    assert applied == expected
