@@ -33,8 +33,8 @@ def torch_optimizer(name: str, params: list[torch.Tensor], hp: Mapping[str, Any]
         raise ValueError("torch's Adam has no bias_correction=False")
     # the single-tensor code path: the one adamviz reproduces
     common: dict[str, Any] = {"foreach": False}
-    if "beta1" in hp:
-        hp["betas"] = (hp.pop("beta1"), hp.pop("beta2"))
+    if "beta1" in hp or "beta2" in hp:  # torch's defaults for the one not given
+        hp["betas"] = (hp.pop("beta1", 0.9), hp.pop("beta2", 0.999))
     classes = {
         "sgd": torch.optim.SGD,
         "adam": torch.optim.Adam,
