@@ -182,9 +182,9 @@ def _inverse(denominator: Array, scale: Hyper | Array) -> Array:
 def _adam_show(
     lr: Hyper, beta1: Hyper, beta2: Hyper, eps: Hyper, amsgrad: bool, bias_correction: bool
 ) -> Show:
-    correction1 = StepScalar(tx.step_correction, beta1)
-    correction2 = StepScalar(tx.step_correction, beta2)
-    root2 = StepScalar(tx.root_correction, beta2)
+    correction1 = StepScalar(tx.corrections, beta1)
+    correction2 = StepScalar(tx.corrections, beta2)
+    root2 = StepScalar(tx.root_corrections, beta2)
 
     def show(states: States, grads: Array, params: Array, counts: Array) -> dict[str, Array]:
         m, v = states["m"], states["v"]
@@ -382,7 +382,9 @@ def adam(
 
     m_t = β1·m + (1 − β1)·g,  v_t = β2·v + (1 − β2)·g²,  θ ← θ − lr·m̂_t/(√v̂_t + ε).
     ``bias_correction=False`` is adamviz's own: m̂ = m and v̂ = v, to show what the
-    1 − β^t corrections are for (the first steps are then far too small).
+    1 − β^t corrections are for. Both moments then start small, v the more (β2 > β1),
+    so the first steps are too large: (1 − β1^t)/√(1 − β2^t) times the corrected
+    ones, 3.2 at t = 1 and 6.6 near t = 12 with the defaults.
     """
     lr = _positive("lr", lr)
     beta1 = _rate("beta1", beta1)
@@ -453,7 +455,7 @@ def adamax(
     transform = chain(
         tx.add_decayed_weights(weight_decay), tx.scale_by_adamax(lr, beta1, beta2, eps)
     )
-    correction1 = StepScalar(tx.step_correction, beta1)
+    correction1 = StepScalar(tx.corrections, beta1)
 
     def show(states: States, grads: Array, params: Array, counts: Array) -> dict[str, Array]:
         m, u = states["m"], states["u"]
@@ -496,7 +498,7 @@ def nadam(
     step = tx.scale_by_nadam(lr, beta1, beta2, eps, momentum_decay)
     transform = _weight_decayed(step, lr, weight_decay, decoupled)
     l2 = 0.0 if decoupled else weight_decay
-    correction2 = StepScalar(tx.step_correction, beta2)
+    correction2 = StepScalar(tx.corrections, beta2)
     mu_at = StepScalar(tx.nadam_mu, beta1, momentum_decay)
     mu_next_at = StepScalar(tx.nadam_mu_next, beta1, momentum_decay)
 
@@ -551,11 +553,11 @@ def radam(
     decoupled = _flag("decoupled_weight_decay", decoupled_weight_decay)
     step = tx.scale_by_radam(lr, beta1, beta2, eps)
     transform = _weight_decayed(step, lr, weight_decay, decoupled)
-    correction1 = StepScalar(tx.step_correction, beta1)
-    correction2 = StepScalar(tx.step_correction, beta2)
-    root2 = StepScalar(tx.root_correction, beta2)
+    correction1 = StepScalar(tx.corrections, beta1)
+    correction2 = StepScalar(tx.corrections, beta2)
+    root2 = StepScalar(tx.root_corrections, beta2)
     rho_at = StepScalar(tx.radam_rho, beta2)
-    rectifier_at = StepScalar(tx.radam_rectifier, beta2)
+    rectifier_at = StepScalar(tx.radam_rectifiers, beta2)
 
     def show(states: States, grads: Array, params: Array, counts: Array) -> dict[str, Array]:
         m, v = states["m"], states["v"]

@@ -42,7 +42,7 @@ check their hyperparameters; the factories in ``alias`` do.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -118,31 +118,34 @@ def increment(new: Array, params: Array) -> Array:
 
 # --- scalars per step, in Python floats ---------------------------------------------------
 
+#: Step numbers t = 1, 2, ...: the scalar functions below take a run of them
+#: and return one Python float for each (a list comprehension costs far less per
+#: step than a Python call per step, and a run has 100 000 steps).
+Steps = Sequence[int]
 
-def correction(beta: float, count: int) -> float:
-    """``1 − β^t``, the factor that undoes a moment's start at zero (torch's expression)."""
-    return 1 - beta**count
 
+def corrections(steps: Steps, beta: float) -> list[float]:
+    """``1 − β^t`` for each step, the factor that undoes a moment's start at zero.
 
-def step_correction(count: int, beta: float) -> float:
-    """``correction`` with the step first, the argument order of ``StepScalar``'s functions."""
-    return correction(beta, count)
+    torch's ``bias_correction1`` and ``bias_correction2``, computed as torch does.
+    """
+    return [1 - beta**t for t in steps]
 
 
 class StepScalar:
-    """``fn(t, *hyper)``, a number per step, evaluated in Python floats as torch does.
+    """``fn(steps, *hyper)``: a number per step, in Python floats, as torch computes it.
 
-    With every hyperparameter a number, ``scalar(t)`` is ``fn(t, *hyper)``. With
-    some given per column, it is an array (columns,): ``fn`` runs once per distinct
-    combination of values, for 1024 steps at a time (a cache that only saves
-    time: the values are those of ``fn``). ``column(counts)`` is the same numbers
-    for all steps at once, (steps, 1) or (steps, columns): how ``show`` gets the
-    very scalars the steps used.
+    ``scalar(t)`` is the number at step t: a float, or, with some hyperparameters
+    given per column, an array (columns,) for which ``fn`` runs once per distinct
+    combination of values. ``fn`` is evaluated 1024 steps at a time, ahead (a
+    cache that saves time only: the numbers are ``fn``'s). ``column(counts)`` is
+    the same numbers for all steps at once, (steps, 1) or (steps, columns): how
+    ``show`` gets the very scalars the steps used.
     """
 
     block = 1024
 
-    def __init__(self, fn: Callable[..., float], *hyper: Hyper) -> None:
+    def __init__(self, fn: Callable[..., list[float]], *hyper: Hyper) -> None:
         self.fn = fn
         arrays = [np.asarray(h, dtype=np.float64) for h in hyper]
         self.batched = any(a.ndim for a in arrays)
@@ -152,29 +155,28 @@ class StepScalar:
             combos, inverse = np.unique(table, axis=0, return_inverse=True)
             self._combos = [tuple(float(x) for x in row) for row in combos]
             self._inverse = inverse.reshape(-1)
-        self._scalars = tuple(float(a) for a in arrays) if not self.batched else ()
-        self._cache: tuple[int, Array] = (0, np.empty((0, 0)))
+        else:
+            self._combos = [tuple(float(a) for a in arrays)]
+        # (first step, its rows): replaced whole, never changed, so safe to share
+        self._cache: tuple[int, Any] = (1, [])
 
     def __call__(self, count: int) -> Any:
-        if not self.batched:
-            return self.fn(count, *self._scalars)
         start, rows = self._cache
         if not 0 <= count - start < len(rows):
-            start, rows = count, self._table(range(count, count + self.block))
+            start, rows = count, self._rows(range(count, count + self.block))
             self._cache = (start, rows)
         return rows[count - start]
 
     def column(self, counts: Array) -> Array:
         """The scalar at every step number in ``counts``: (steps, 1), or (steps, columns)."""
-        steps = [int(t) for t in np.ravel(counts)]
-        if not self.batched:
-            values = [self.fn(t, *self._scalars) for t in steps]
-            return np.array(values, dtype=np.float64).reshape(-1, 1)
-        return self._table(steps)
+        rows = self._rows([int(t) for t in np.ravel(counts)])
+        return np.asarray(rows, dtype=np.float64).reshape(len(rows), -1)
 
-    def _table(self, steps: range | list[int]) -> Array:
-        values = [[self.fn(t, *combo) for combo in self._combos] for t in steps]
-        return np.array(values, dtype=np.float64).reshape(len(steps), -1)[:, self._inverse]
+    def _rows(self, steps: Steps) -> Any:
+        if not self.batched:
+            return self.fn(steps, *self._combos[0])
+        values = np.array([self.fn(steps, *combo) for combo in self._combos], dtype=np.float64)
+        return np.ascontiguousarray(values[self._inverse].T)
 
 
 def is_zero(value: Hyper) -> bool:
@@ -297,14 +299,14 @@ class ScaleByAdamState(NamedTuple):
     v_max: Array | None
 
 
-def adam_step_size(count: int, lr: float, beta1: float) -> float:
+def adam_step_size(steps: Steps, lr: float, beta1: float) -> list[float]:
     """lr / (1 − β1^t): torch's ``step_size``, what multiplies m_t (the raw moment)."""
-    return lr / correction(beta1, count)
+    return [lr / (1 - beta1**t) for t in steps]
 
 
-def root_correction(count: int, beta2: float) -> float:
+def root_corrections(steps: Steps, beta2: float) -> list[float]:
     """(1 − β2^t)**0.5: torch's ``bias_correction2_sqrt`` (a Python power, not ``np.sqrt``)."""
-    return correction(beta2, count) ** 0.5
+    return [(1 - beta2**t) ** 0.5 for t in steps]
 
 
 def adam_denominator(v: Array, root2: Hyper | None, eps: Hyper) -> Array:
@@ -344,7 +346,7 @@ def scale_by_adam(
     keep2 = 1 - beta2
     div = divider(eps)
     step_size = StepScalar(adam_step_size, lr, beta1) if bias_correction else None
-    root2 = StepScalar(root_correction, beta2) if bias_correction else None
+    root2 = StepScalar(root_corrections, beta2) if bias_correction else None
     neg_lr = -lr
 
     def init(params: Array) -> ScaleByAdamState:
@@ -416,14 +418,14 @@ class ScaleByNadamState(NamedTuple):
     v: Array
 
 
-def nadam_mu(count: int, beta1: float, momentum_decay: float) -> float:
+def nadam_mu(steps: Steps, beta1: float, momentum_decay: float) -> list[float]:
     """μ_t = β1·(1 − ½·0.96^(t·ψ)), Dozat's momentum schedule (torch's expression)."""
-    return beta1 * (1.0 - 0.5 * (0.96 ** (count * momentum_decay)))
+    return [beta1 * (1.0 - 0.5 * (0.96 ** (t * momentum_decay))) for t in steps]
 
 
-def nadam_mu_next(count: int, beta1: float, momentum_decay: float) -> float:
+def nadam_mu_next(steps: Steps, beta1: float, momentum_decay: float) -> list[float]:
     """μ_{t+1}, computed at step t as torch does: from ``(step + 1) * momentum_decay``."""
-    return beta1 * (1.0 - 0.5 * (0.96 ** ((count + 1) * momentum_decay)))
+    return [beta1 * (1.0 - 0.5 * (0.96 ** ((t + 1) * momentum_decay))) for t in steps]
 
 
 def nadam_denominator(v: Array, correction2: Hyper, eps: Hyper) -> Array:
@@ -457,7 +459,7 @@ def scale_by_nadam(
     div = divider(eps)
     mu_at = StepScalar(nadam_mu, beta1, momentum_decay)
     mu_next_at = StepScalar(nadam_mu_next, beta1, momentum_decay)
-    correction2 = StepScalar(step_correction, beta2)
+    correction2 = StepScalar(corrections, beta2)
 
     def init(params: Array) -> ScaleByNadamState:
         zeros = np.zeros_like(params, dtype=np.float64)
@@ -489,19 +491,23 @@ class ScaleByRadamState(NamedTuple):
     v: Array
 
 
-def radam_rho(count: int, beta2: float) -> float:
+def radam_rho(steps: Steps, beta2: float) -> list[float]:
     """ρ_t = ρ∞ − 2tβ2^t/(1 − β2^t), ρ∞ = 2/(1 − β2) − 1: the length of the approximated SMA."""
     rho_inf = 2 / (1 - beta2) - 1
-    return rho_inf - 2 * count * (beta2**count) / correction(beta2, count)
+    return [rho_inf - 2 * t * (beta2**t) / (1 - beta2**t) for t in steps]
 
 
-def radam_rectifier(count: int, beta2: float) -> float:
+def radam_rectifiers(steps: Steps, beta2: float) -> list[float]:
+    """``radam_rectifier`` for each step."""
+    rho_inf = 2 / (1 - beta2) - 1
+    return [radam_rectifier(rho_t, rho_inf) for rho_t in radam_rho(steps, beta2)]
+
+
+def radam_rectifier(rho_t: float, rho_inf: float) -> float:
     """r_t = √((ρ_t−4)(ρ_t−2)ρ∞ / ((ρ∞−4)(ρ∞−2)ρ_t)) where ρ_t > 5.
 
     0 where ρ_t ≤ 5: there the adaptive rate is off and the step is −lr·m̂.
     """
-    rho_inf = 2 / (1 - beta2) - 1
-    rho_t = radam_rho(count, beta2)
     if not rho_t > 5.0:
         return 0.0
     return ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
@@ -534,10 +540,10 @@ def scale_by_radam(
     blend = lerp_by(1 - beta1)
     keep2 = 1 - beta2
     div = divider(eps)
-    correction1 = StepScalar(step_correction, beta1)
-    root2 = StepScalar(root_correction, beta2)
+    correction1 = StepScalar(corrections, beta1)
+    root2 = StepScalar(root_corrections, beta2)
     rho = StepScalar(radam_rho, beta2)
-    rectifier = StepScalar(radam_rectifier, beta2)
+    rectifier = StepScalar(radam_rectifiers, beta2)
 
     def init(params: Array) -> ScaleByRadamState:
         zeros = np.zeros_like(params, dtype=np.float64)
@@ -628,9 +634,9 @@ class ScaleByAdagradState(NamedTuple):
     sum: Array
 
 
-def adagrad_lr(count: int, lr: float, lr_decay: float) -> float:
+def adagrad_lr(steps: Steps, lr: float, lr_decay: float) -> list[float]:
     """lr_t = lr / (1 + (t − 1)·lr_decay), torch's ``clr``."""
-    return lr / (1 + (count - 1) * lr_decay)
+    return [lr / (1 + (t - 1) * lr_decay) for t in steps]
 
 
 def scale_by_adagrad(
