@@ -567,7 +567,9 @@ def radam(
         root = root2.column(counts)
         on = rho > 5.0
         ratio = np.where(on, m_hat * tx.radam_adaptive(v, root, eps) * rectifier, m_hat)
-        step_size = np.where(on, _inverse(np.sqrt(v) + eps, lr * root) * rectifier, _columns(lr, m))
+        with np.errstate(invalid="ignore"):  # inf·0 where the rate is off, and not taken
+            rectified = _inverse(np.sqrt(v) + eps, lr * root) * rectifier
+        step_size = np.where(on, rectified, _columns(lr, m))
         return {
             "m": m,
             "m_hat": m_hat,
