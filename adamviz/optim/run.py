@@ -33,13 +33,17 @@ def run(
     """Feed ``steps`` gradients through ``optimizer`` from ``theta0``; every quantity, every step.
 
     ``gradients`` is an array (steps, params), or a ``GradientSource`` asked for
-    g_t at θ_{t-1} each step. The trace's ``update`` is θ_t − θ_{t-1} as applied,
-    ``theta`` is θ_t, and its quantities are the optimizer's ``names``.
+    g_t at θ_{t-1} each step (it must not change the θ it is given). The trace's
+    ``update`` is θ_t − θ_{t-1} as applied, ``theta`` is θ_t, and its quantities
+    are the optimizer's ``names``.
     """
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
+        raise ValueError(f"steps must be a whole number >= 1, got {steps!r}")
     theta = np.array(theta0, dtype=np.float64).reshape(-1)
     start = theta
     shape = (int(steps), theta.size)
-    table = None if callable(gradients) else np.asarray(gradients, dtype=np.float64)
+    # A copy: the trace keeps it, and the caller may reuse the array.
+    table = None if callable(gradients) else np.array(gradients, dtype=np.float64, order="C")
     if table is not None and table.shape != shape:
         raise ValueError(f"gradients: expected shape {shape}, got {table.shape}")
     source = gradients if table is None else None
@@ -55,7 +59,8 @@ def run(
         if table is not None:
             g = table[t - 1]
         else:
-            g = np.asarray(source(t, theta), dtype=np.float64).reshape(-1)  # type: ignore[misc]
+            # a copy, kept: a source may hand back the same buffer every step
+            g = np.array(source(t, theta), dtype=np.float64).reshape(-1)  # type: ignore[misc]
             if g.shape != theta.shape:
                 raise ValueError(
                     f"gradient source: step {t} gave shape {g.shape}, expected {theta.shape}"

@@ -189,6 +189,26 @@ def test_run_records_theta_update_and_gradients_and_keeps_theta0() -> None:
     assert np.array_equal(theta0, [1.0, -2.0, 0.0, 3.0])
 
 
+@pytest.mark.parametrize("steps", [0, -1, 2.5, True])
+def test_run_needs_at_least_one_step(steps: object) -> None:
+    with pytest.raises(ValueError, match=r"^steps must be"):
+        run(create("adam"), np.ones((1, 2)), np.zeros(2), steps)  # type: ignore[arg-type]
+
+
+def test_run_keeps_its_own_copy_of_the_gradients() -> None:
+    grads, buffer = np.ones((3, 2)), np.ones(2)
+    open_loop = run(create("sgd"), grads, np.zeros(2), 3)
+    grads[:] = 5.0
+    assert np.array_equal(open_loop.grad, np.ones((3, 2)))
+
+    def reused(t: int, theta: np.ndarray) -> np.ndarray:
+        buffer[:] = t  # the same array every step
+        return buffer
+
+    closed = run(create("sgd"), reused, np.zeros(2), 3)
+    assert np.array_equal(closed.grad[:, 0], [1.0, 2.0, 3.0])
+
+
 def test_run_refuses_gradients_of_the_wrong_shape() -> None:
     with pytest.raises(ValueError, match=r"expected shape \(3, 2\)"):
         run(create("adam"), np.ones((3, 3)), np.zeros(2), 3)
