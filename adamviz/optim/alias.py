@@ -100,9 +100,13 @@ def _number(name: str, value: Any) -> Hyper:
         return numbers
     if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
         raise ValueError(f"{name} must be a number, got {value!r}")
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond float64
+        number = math.inf
+    if not math.isfinite(number):
         raise ValueError(f"{name} must be finite, got {value!r}")
-    return float(value)
+    return number
 
 
 def _positive(name: str, value: Any) -> Hyper:
@@ -121,10 +125,11 @@ def _non_negative(name: str, value: Any) -> Hyper:
 
 def _rate(name: str, value: Any, *, closed: bool = False) -> Hyper:
     """A decay rate: in [0, 1), or [0, 1] with ``closed``."""
-    number = np.asarray(_number(name, value))
-    if not np.all((number >= 0) & ((number <= 1) if closed else (number < 1))):
+    number = _number(name, value)
+    values = np.asarray(number)
+    if not np.all((values >= 0) & ((values <= 1) if closed else (values < 1))):
         raise ValueError(f"{name} must be in [0, 1{']' if closed else ')'}, got {value!r}")
-    return _number(name, value)
+    return number
 
 
 def _flag(name: str, value: Any) -> bool:
@@ -153,7 +158,7 @@ def _optimizer(
 
 # --- what the optimizers show ---------------------------------------------------------
 
-#: The signature of every ``show``: (states, grads, params, counts) -> quantities.
+#: What every ``show`` is given first: each state field over all steps (``stack_states``).
 States = Mapping[str, Array]
 
 

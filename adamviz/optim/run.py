@@ -117,13 +117,13 @@ def _batch_key(optimizer: Optimizer) -> tuple[Any, ...] | None:
 
 
 def _stacked(optimizer: Optimizer, group: list[Run], widths: list[int]) -> Optimizer:
-    """The optimizer of ``group`` with its float keywords as per-column arrays."""
+    """The optimizer of ``group``, with the float keywords that differ as per-column arrays."""
     keywords: dict[str, Any] = {}
     for key, value in optimizer.hyperparameters.items():
-        if isinstance(value, bool):
-            keywords[key] = value
+        values = [member.optimizer.hyperparameters[key] for member in group]
+        if isinstance(value, bool) or all(other == value for other in values):
+            keywords[key] = value  # a number stays a number: cheaper, and the same numbers
         else:
-            values = [member.optimizer.hyperparameters[key] for member in group]
             keywords[key] = np.repeat(np.array(values, dtype=np.float64), widths)
     return BUILTIN[optimizer.name](**keywords)
 

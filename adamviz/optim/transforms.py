@@ -313,8 +313,8 @@ def adam_denominator(v: Array, root2: Hyper | None, eps: Hyper) -> Array:
     """√v̂ + ε as torch computes it: ``(v.sqrt() / bias_correction2_sqrt).add_(eps)``.
 
     ``v`` is the raw second moment (for AMSGrad its running max); ``root2`` is
-    ``root_correction`` (a number, or a column over steps), or None without bias
-    correction, for √v + ε.
+    (1 − β2^t)**0.5 from ``root_corrections`` (a number, a row per column, or a
+    column over steps), or None without bias correction, for √v + ε.
     """
     root = np.sqrt(v)
     return (root if root2 is None else root / root2) + eps
