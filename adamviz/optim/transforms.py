@@ -176,7 +176,8 @@ class StepScalar:
         if not self.batched:
             return self.fn(steps, *self._combos[0])
         values = np.array([self.fn(steps, *combo) for combo in self._combos], dtype=np.float64)
-        return np.ascontiguousarray(values[self._inverse].T)
+        # (steps, combos) first, small; then one gather into (steps, columns), C-ordered
+        return np.take(np.ascontiguousarray(values.T), self._inverse, axis=1)
 
 
 def is_zero(value: Hyper) -> bool:
