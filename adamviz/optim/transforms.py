@@ -543,8 +543,7 @@ def scale_by_radam(
     div = divider(eps)
     correction1 = StepScalar(corrections, beta1)
     root2 = StepScalar(root_corrections, beta2)
-    rho = StepScalar(radam_rho, beta2)
-    rectifier = StepScalar(radam_rectifiers, beta2)
+    rectifier = StepScalar(radam_rectifiers, beta2)  # > 0 exactly where ρ_t > 5
 
     def init(params: Array) -> ScaleByRadamState:
         zeros = np.zeros_like(params, dtype=np.float64)
@@ -558,12 +557,12 @@ def scale_by_radam(
         m = blend(state.m, grads)
         v = addcmul(state.v * beta2, grads, grads, keep2)
         m_hat = m / correction1(count)
-        on = rho(count) > 5.0
-        if rho.batched:  # ρ_t depends on β2: on in some columns, off in others
-            rectified = m_hat * lr * radam_adaptive(v, root2(count), eps, div) * rectifier(count)
-            step = np.where(on, rectified, m_hat * lr)
-        elif on:
-            step = m_hat * lr * radam_adaptive(v, root2(count), eps, div) * rectifier(count)
+        r = rectifier(count)
+        if rectifier.batched:  # ρ_t depends on β2: on in some columns, off in others
+            rectified = m_hat * lr * radam_adaptive(v, root2(count), eps, div) * r
+            step = np.where(r > 0, rectified, m_hat * lr)
+        elif r > 0:
+            step = m_hat * lr * radam_adaptive(v, root2(count), eps, div) * r
         else:
             step = m_hat * lr
         return -step, ScaleByRadamState(count, m, v)
