@@ -8,14 +8,17 @@ keyword), and returns an ``Optimizer``. Every keyword is annotated ``float`` or
 builds one by name. (A float keyword may also be a 1-D array, one value per
 parameter column: that is how ``run_many`` stacks runs; a schema needs only floats.)
 
-The quantities, by name, each an array (steps, params); row t-1 is step t:
+The quantities, by name, each an array (steps, params); row t-1 is step t. "The
+update is ..." below holds up to the rounding of θ (the trace's ``update`` is
+θ_t − θ_{t-1} as applied):
 
 * Adam, AdamW: ``m``, ``v`` (raw moments), ``m_hat``, ``v_hat`` (bias-corrected;
   without bias correction the raw ones), ``ratio`` = m̂/(√v̂ + ε), 0 where the
   denominator is 0 (ε = 0 and no gradient yet), ``step_size`` = lr/(√v̂ + ε)
   (inf there), so that the update is −step_size·m̂ = −lr·ratio. The denominator
   is torch's, √v/√(1 − β2^t) + ε. AMSGrad adds ``v_max`` (the running max of the
-  raw v); its ``v_hat`` is v_max/(1 − β2^t), which is what its steps use.
+  raw v); its ``v_hat`` is v_max/(1 − β2^t), which is what its steps use. AdamW's
+  update also has its decay, −lr·λ·θ_{t-1}.
 * SGD: ``step_size`` = lr; ``momentum`` (the buffer) when momentum > 0.
 * RMSprop: ``v`` (torch's square_avg), ``rms`` = √v, ``step_size`` = lr/(√v + ε)
   (centered: lr/(√(v − g_avg²) + ε)), ``ratio`` = g/(that denominator), the
@@ -319,7 +322,10 @@ def rmsprop(
         return out
 
     names = ("v", "rms", "step_size", "ratio")
-    names += ("momentum",) * with_momentum + ("g_avg",) * centered
+    if with_momentum:
+        names += ("momentum",)
+    if centered:
+        names += ("g_avg",)
     hyperparameters = dict(
         lr=lr,
         alpha=alpha,
