@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 
 from adamviz.optim import OPTIMIZERS, create, run
+from adamviz.optim.transforms import lerp
 
 from .cases import RTOL, TORCH_NAMES, case, gradient_terms, relative_error, state_terms
 
@@ -58,6 +59,20 @@ def test_every_step_matches_torch(name: str) -> None:
         for key, values in states.items():
             what = f"{name} case {seed} {hp}: {key}"
             assert_close(ours[key], values, what, state_terms(name, key, terms))
+
+
+@pytest.mark.parametrize("weight", [0.001, 0.1, 0.4999, 0.5, 0.9, 0.999])
+def test_lerp_is_atens_to_an_ulp(weight: float) -> None:
+    """ATen's lerp switches form at weight 0.5; with FMA it rounds once, numpy twice.
+
+    The product's rounding, which FMA skips, is at most an ulp of the larger end;
+    the bits themselves are checked against torch's portable kernels below.
+    """
+    rng = np.random.default_rng(3)
+    start, end = rng.normal(size=(2, 40))
+    theirs = torch.tensor(start).lerp_(torch.tensor(end), weight).numpy()
+    bound = np.spacing(np.maximum(np.abs(start), np.abs(end))) + np.spacing(np.abs(theirs))
+    assert np.all(np.abs(lerp(start, end, weight) - theirs) <= bound)
 
 
 def test_all_of_torchs_state_is_compared() -> None:
@@ -163,7 +178,9 @@ def test_portable_kernels_agree_bit_for_bit() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    results = json.loads(done.stdout)
+    report = json.loads(done.stdout)
+    assert all(report["primitives"].values()), report["primitives"]  # lerp's two forms...
+    results = report["cases"]
     assert len(results) == len(TORCH_NAMES) * 24
     for result in results:
         if result["bitwise"]:

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 
 from adamviz.optim import create, run
+from adamviz.optim.transforms import addcmul, lerp
 
 from .cases import (
     TORCH_NAMES,
@@ -82,6 +83,30 @@ def compare(name: str, seed: int) -> dict[str, Any]:
     }
 
 
+def primitives() -> dict[str, bool]:
+    """torch's lerp_, addcmul_ and addcdiv_ against their numpy twins: the same bits?
+
+    Sizes 5 and 40 reach the scalar loop and the vectorized one; lerp's weights
+    either side of 0.5, where ATen switches form.
+    """
+    rng = np.random.default_rng(0)
+    same = {}
+    for size in (5, 40):
+        a, b, c = rng.normal(size=(3, size))
+        c = np.abs(c) + 0.1
+        ta, tb, tc = (torch.tensor(x) for x in (a, b, c))
+        for weight in (0.001, 0.1, 0.4999, 0.5, 0.9, 0.999):
+            theirs = ta.clone().lerp_(tb, weight).numpy()
+            same[f"lerp w={weight} n={size}"] = bool(np.array_equal(lerp(a, b, weight), theirs))
+        theirs = ta.clone().addcmul_(tb, tb, value=0.37).numpy()
+        same[f"addcmul n={size}"] = bool(np.array_equal(addcmul(a, b, b, 0.37), theirs))
+        theirs = ta.clone().addcdiv_(tb, tc, value=-0.37).numpy()
+        same[f"addcdiv n={size}"] = bool(np.array_equal(a + (-0.37 * b) / c, theirs))
+        theirs = ta.clone().add_(tb, alpha=-0.37).numpy()
+        same[f"add alpha n={size}"] = bool(np.array_equal(a + -0.37 * b, theirs))
+    return same
+
+
 def table(results: list[dict[str, Any]]) -> str:
     lines = [f"{'':<8} {'cases':>5} {'bitwise':>7} {'values equal':>12} "
              f"{'worst error':>11} {'worst plain':>11}"]  # fmt: skip
@@ -105,11 +130,13 @@ def main() -> None:
             sys.exit("set ATEN_CPU_CAPABILITY=default before torch loads, or pass --native")
         _exact_sqrt()
     results = [compare(name, seed) for name in TORCH_NAMES for seed in SEEDS]
+    same = primitives()
     if args.table:
         print(f"torch {torch.__version__}, kernels {torch.backends.cpu.get_cpu_capability()}")
         print(table(results))
+        print("primitives bit for bit:", sum(same.values()), "of", len(same))
     else:
-        json.dump(results, sys.stdout)
+        json.dump({"cases": results, "primitives": same}, sys.stdout)
 
 
 if __name__ == "__main__":
