@@ -63,4 +63,13 @@ PATTERNS: tuple[str, ...] = (
 LOSSES: tuple[str, ...] = ("quadratic", "absolute")
 
 #: Optimizers, by their ``name:`` key.
-OPTIMIZERS: tuple[str, ...] = ("adam",)
+OPTIMIZERS: tuple[str, ...] = (
+    "sgd", "rmsprop", "adagrad", "adam", "adamw", "adamax", "nadam", "radam", "lion",
+)  # fmt: skip
+
+#: The quantities optimizers show, by name, in the order tables list them: Adam's
+#: first (the columns ``adamviz simulate`` has always had), then the rest of the family's.
+QUANTITIES: tuple[str, ...] = (
+    "m", "v", "m_hat", "v_hat", "ratio", "step_size",
+    "v_max", "u", "momentum", "rms", "sum", "g_avg", "mu_product", "rho", "rectifier", "sign",
+)  # fmt: skip

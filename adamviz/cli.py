@@ -159,14 +159,14 @@ def simulate(scenario: str, as_csv: bool, as_json: bool, output: Path | None) ->
     from adamviz.pipeline import simulate as run
 
     write: Callable[..., None] = write_json if as_json else write_csv
-    trace = run(loaded)
+    traces = run(loaded)
     if output is None:
-        write(trace, loaded.param_names, sys.stdout)
+        write(traces, loaded.param_names, sys.stdout)
         return
     from adamviz.output.atomic import AtomicFile
 
     with user_errors(), AtomicFile(output).open_text() as out:
-        write(trace, loaded.param_names, out)
+        write(traces, loaded.param_names, out)
 
 
 @cli.command()

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from adamviz.catalog import DEFAULT_FORMAT
-from adamviz.optim import kernel
-from adamviz.optim.kernel import AdamConfig
+from adamviz.optim.run import Run, run_many
 from adamviz.optim.trace import Trace
 from adamviz.scenario import Scenario
 
@@ -35,23 +34,19 @@ class RenderOptions:
     height: int | None = None
 
 
-def adam_config(scenario: Scenario) -> AdamConfig:
-    optimizer = scenario.optimizer
-    return AdamConfig(
-        lr=optimizer.lr, beta1=optimizer.beta1, beta2=optimizer.beta2, eps=optimizer.eps
-    )
+def simulate(scenario: Scenario) -> list[Trace]:
+    """Every run of the scenario over its gradients: one trace per run, in order.
 
-
-def simulate(scenario: Scenario) -> Trace:
-    """Run the scenario's gradients through its optimizer; every quantity at every step.
-
-    Open-loop gradients go to the optimizer as one array; a closed-loop
-    scenario (a loss whose gradient depends on θ) hands it its
-    ``GradientStream``, asked for g(θ_{t-1}) at every step.
+    Every run sees the same stream. Open-loop gradients go to the optimizers as
+    one array; a closed-loop scenario (a loss whose gradient depends on θ)
+    hands each run the ``GradientStream``, asked for g(θ_{t-1}) at that run's
+    own θ, with the same noise for every run.
     """
     stream = scenario.gradient_stream()
     gradients = stream.table if stream.is_open_loop else stream
-    return kernel.run(gradients, scenario.theta0(), scenario.steps, adam_config(scenario))
+    theta0 = scenario.theta0()
+    runs = [Run(run.build(), gradients, theta0, run.label) for run in scenario.runs()]
+    return run_many(runs, scenario.steps)
 
 
 def figure_spec(scenario: Scenario, options: RenderOptions) -> FigureSpec:
@@ -72,12 +67,15 @@ def figure_spec(scenario: Scenario, options: RenderOptions) -> FigureSpec:
 
 
 def animation(
-    scenario: Scenario, options: RenderOptions = RenderOptions(), trace: Trace | None = None
+    scenario: Scenario,
+    options: RenderOptions = RenderOptions(),
+    traces: list[Trace] | None = None,
 ) -> Animation:
-    """The scenario's animation, ready to draw any frame; ``trace``: its simulation, if known."""
+    """The scenario's animation, ready to draw any frame; ``traces``: its simulation, if known."""
     from adamviz.figure.engine import Animation
 
-    return Animation(simulate(scenario) if trace is None else trace, figure_spec(scenario, options))
+    runs = simulate(scenario) if traces is None else traces
+    return Animation(runs[0], figure_spec(scenario, options))
 
 
 @dataclass(frozen=True)
@@ -112,7 +110,7 @@ def render_scenario(
     options: RenderOptions,
     on_frame: Callable[[int, int], None] | None = None,
     frame_workers: int | None = None,
-    trace: Trace | None = None,
+    traces: list[Trace] | None = None,
 ) -> Path:
     """Write the scenario's animation (or, for a still, its last frame) to ``path``.
 
@@ -120,7 +118,7 @@ def render_scenario(
     to the encoder: how a batch shows each scenario's progress.
     ``frame_workers``: processes drawing frames beside this one (0: none; None:
     as many as spare cores repay, see :func:`adamviz.figure.parallel.auto_frame_workers`).
-    The file is the same bytes whatever the number. ``trace``: the scenario's
+    The file is the same bytes whatever the number. ``traces``: the scenario's
     simulation when the caller already has it (a batch also writes its numbers).
     """
     from adamviz.figure.parallel import auto_frame_workers
@@ -128,7 +126,7 @@ def render_scenario(
 
     if options.fmt not in WRITERS:
         raise ValueError(f"fmt: expected one of {tuple(WRITERS)}, got {options.fmt!r}")
-    movie = animation(scenario, options, trace)
+    movie = animation(scenario, options, traces)
     try:
         workers = auto_frame_workers(movie.n_frames) if frame_workers is None else frame_workers
         fps = options.fps or scenario.render.fps

@@ -174,7 +174,7 @@ def main() -> None:
     parser.add_argument("--formats", nargs="+", default=["gif", "mp4"], choices=["gif", "mp4"])
     args = parser.parse_args()
     scenario: Scenario = load(SCENARIO)
-    trace = simulate(scenario)
+    [trace] = simulate(scenario)
     print(f"scenario: {SCENARIO.name}, {scenario.steps} steps, {WIDTH}x{HEIGHT} px, {FPS} fps")
     print(f"{'format':<7}{'run':<18}{'seconds':>9}{'ratio':>22}{'KB':>8}")
     with tempfile.TemporaryDirectory() as folder:

@@ -8,19 +8,20 @@ import numpy as np
 import pytest
 
 from adamviz.figure.engine import Animation, FigureSpec
-from adamviz.optim import kernel
-from adamviz.optim.kernel import AdamConfig
+from adamviz.optim.alias import adam
+from adamviz.optim.run import run
+from adamviz.optim.trace import Trace
 from tests.frames import HEIGHT, STEPS, WIDTH
 
 
 @pytest.fixture(scope="module")
-def trace() -> kernel.Trace:
+def trace() -> Trace:
     grads = np.column_stack([np.linspace(1.0, 2.0, STEPS), 0.1 * (-1.0) ** np.arange(STEPS)])
-    return kernel.run(grads, np.zeros(2), STEPS, AdamConfig(lr=0.01))
+    return run(adam(lr=0.01), grads, np.zeros(2), STEPS)
 
 
 @pytest.fixture(scope="module")
-def movie(trace: kernel.Trace) -> Animation:
+def movie(trace: Trace) -> Animation:
     spec = FigureSpec(
         "Test", ["w", "b"], panels=("gradients", "ratio", "step_size", "theta"),
         width=WIDTH, height=HEIGHT,

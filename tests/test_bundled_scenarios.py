@@ -21,7 +21,7 @@ WARMUP = 10  # steps before m̂ and √v̂ have seen enough gradients to mean an
 @cache
 def run(name: str) -> tuple[Scenario, Trace]:
     scenario = load(SCENARIOS / f"{name}.yaml")
-    return scenario, simulate(scenario)
+    return scenario, simulate(scenario)[0]
 
 
 def ratio(name: str) -> np.ndarray:

@@ -112,11 +112,11 @@ def _render(job: Job) -> dict[str, Any]:
     # Simulated once, for the picture and the numbers (a closed loop of 100000
     # steps takes seconds). The batch already renders a scenario per core:
     # frames are drawn here, in order.
-    trace = simulate(scenario)
+    traces = simulate(scenario)
     options = RenderOptions(fmt=job.fmt)
-    render_scenario(scenario, output, options, report, frame_workers=0, trace=trace)
+    render_scenario(scenario, output, options, report, frame_workers=0, traces=traces)
     numbers = io.StringIO()
-    write_csv(trace, scenario.param_names, numbers)
+    write_csv(traces, scenario.param_names, numbers)
     AtomicFile(job.numbers).write_text(numbers.getvalue())
     return {
         "scenario_sha256": scenario_sha256,

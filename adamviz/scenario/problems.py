@@ -47,9 +47,10 @@ class Locator:
 
         The loc is walked beside the models' types: right after a field whose
         type is a tagged union (gradient patterns, optimizers, any other), pydantic
-        inserts the chosen member's tag, which the document does not have.
-        Knowing the union from the type, rather than guessing from the names,
-        keeps a key that merely equals a tag (``{pattern: loss, loss: ...}``,
+        inserts the chosen member's tag, which the document does not have as a
+        key (and may not have at all, where the tag has a default: ``optimizer:``
+        is Adam). Knowing the union from the type, rather than guessing from the
+        names, keeps a key that merely equals a tag (``{pattern: loss, loss: ...}``,
         ``{pattern: "", "": 1}``) a key.
         """
         path: list[str | int] = []
@@ -57,11 +58,9 @@ class Locator:
         annotation: Any = Scenario
         for part in loc:
             union = _tagged_union(annotation)
-            if union is not None:
-                key, members = union
-                if isinstance(node, dict) and node.get(key) == part and part in members:
-                    annotation = members[part]
-                    continue
+            if union is not None and part in union[1]:
+                annotation = union[1][part]
+                continue
             path.append(part)
             annotation = _child(annotation, part)
             try:

@@ -11,7 +11,8 @@ from adamviz.catalog import PANELS
 from adamviz.figure import panels
 from adamviz.figure.engine import Animation, FigureSpec
 from adamviz.figure.panels import Cell, Context
-from adamviz.optim import kernel
+from adamviz.optim.alias import adam
+from adamviz.optim.run import run
 from adamviz.optim.trace import Array, Trace
 
 
@@ -47,15 +48,15 @@ class _Reads(Mapping[str, Array]):
 )
 def test_each_panel_reads_only_the_quantities_it_shows(panel: str, names: set[str]) -> None:
     # An optimizer whose trace holds these names can be drawn in this panel.
-    run = kernel.run(np.linspace(1.0, 2.0, 5)[:, None], np.zeros(1), 5)
-    reads = _Reads(run.quantities)
-    trace = Trace(run.theta0, run.grad, run.update, run.theta, reads)
+    adams = run(adam(), np.linspace(1.0, 2.0, 5)[:, None], np.zeros(1), 5)
+    reads = _Reads(adams.quantities)
+    trace = Trace(adams.theta0, adams.grad, adams.update, adams.theta, reads)
     Animation(trace, FigureSpec("t", ["w"], (panel,), 320, 180)).close()
     assert reads.read == names
 
 
 def test_a_registered_panel_is_drawn_in_every_column(
-    monkeypatch: pytest.MonkeyPatch, trace: kernel.Trace
+    monkeypatch: pytest.MonkeyPatch, trace: Trace
 ) -> None:
     monkeypatch.setattr(panels, "_PANELS", dict(panels._PANELS))
     drawn: list[tuple[str, int]] = []
@@ -72,6 +73,6 @@ def test_a_registered_panel_is_drawn_in_every_column(
     assert movie.frame(2).shape == (180, 320, 3)
 
 
-def test_an_unknown_panel_is_refused_with_the_panels_there_are(trace: kernel.Trace) -> None:
+def test_an_unknown_panel_is_refused_with_the_panels_there_are(trace: Trace) -> None:
     with pytest.raises(ValueError, match=r"expected a non-empty list of \(.*'theta'.*\['nope'\]"):
         Animation(trace, FigureSpec("t", ["w", "b"], ("gradients", "nope")))

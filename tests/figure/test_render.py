@@ -11,8 +11,9 @@ from adamviz.figure.engine import (
     Animation,
     FigureSpec,
 )
-from adamviz.optim import kernel
-from adamviz.optim.kernel import AdamConfig
+from adamviz.optim.alias import adam
+from adamviz.optim.run import run
+from adamviz.optim.trace import Trace
 from tests.frames import HEIGHT, STEPS, WIDTH, pixels_near
 
 
@@ -53,7 +54,7 @@ def color_near(frame: np.ndarray, ax: object, point: tuple[float, float], color:
 
 
 def test_the_curves_are_drawn_where_their_numbers_are(
-    movie: Animation, trace: kernel.Trace
+    movie: Animation, trace: Trace
 ) -> None:
     frame = movie.frame(STEPS - 1)
     # Parameter b alternates ±0.1: m̂ stays near 0 while √v̂ stays near 0.1,
@@ -66,7 +67,7 @@ def test_the_curves_are_drawn_where_their_numbers_are(
         assert not color_near(frame, ax, (step, -rms), RMS_ORANGE), step
 
 
-def test_only_the_shown_steps_are_drawn(movie: Animation, trace: kernel.Trace) -> None:
+def test_only_the_shown_steps_are_drawn(movie: Animation, trace: Trace) -> None:
     frame = movie.frame(2)  # steps 1..3 shown
     ax = movie.figure.axes[1]
     assert color_near(frame, ax, (3, trace.m_hat[2, 1]), MEAN_BLUE)
@@ -75,13 +76,13 @@ def test_only_the_shown_steps_are_drawn(movie: Animation, trace: kernel.Trace) -
 
 def test_step_size_spanning_decades_gets_a_log_axis() -> None:
     grads = np.column_stack([np.r_[1e-4, np.full(9, 10.0)]])
-    trace = kernel.run(grads, np.zeros(1), 10)
+    trace = run(adam(), grads, np.zeros(1), 10)
     movie = Animation(trace, FigureSpec("t", ["w"], ("gradients", "step_size"), 320, 180))
     assert movie.figure.axes[1].get_yscale() == "log"
 
 
 def test_all_zero_gradients_still_give_finite_limits() -> None:
-    trace = kernel.run(np.zeros((5, 1)), np.zeros(1), 5, AdamConfig(eps=0.0))
+    trace = run(adam(eps=0.0), np.zeros((5, 1)), np.zeros(1), 5)
     movie = Animation(trace, FigureSpec("t", ["w"], ("gradients", "ratio", "step_size", "theta"),
                                         320, 180))  # fmt: skip
     for ax in movie.figure.axes:

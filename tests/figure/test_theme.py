@@ -17,8 +17,8 @@ import pytest
 import adamviz
 from adamviz.figure.engine import Animation, FigureSpec
 from adamviz.figure.theme import LIGHT, rc_state
-from adamviz.optim import kernel
-from adamviz.optim.kernel import AdamConfig
+from adamviz.optim.alias import adam
+from adamviz.optim.run import run
 
 #: Settings a user might have, each of which would change the picture if adamviz
 #: drew with them: some are read while the figure is built, some (paths, hinting)
@@ -51,7 +51,7 @@ def _movie() -> Animation:
     grads = np.column_stack(
         [np.r_[1e-4, np.full(STEPS - 1, 10.0)], 0.1 * (-1.0) ** np.arange(STEPS)]
     )
-    trace = kernel.run(grads, np.zeros(2), STEPS, AdamConfig(lr=0.01))
+    trace = run(adam(lr=0.01), grads, np.zeros(2), STEPS)
     panels = ("gradients", "ratio", "step_size", "theta")
     return Animation(trace, FigureSpec("Theme", ["w", "b"], panels, 320, 180, minima=(0.5, None)))
 
