@@ -56,7 +56,7 @@ DEFAULT_PANELS: tuple[str, ...] = ("gradients", "ratio")
 
 #: Gradient patterns, by their ``pattern:`` key.
 PATTERNS: tuple[str, ...] = (
-    "constant", "sequence", "square", "sine", "segments", "random_walk", "file", "loss",
+    "constant", "sequence", "square", "sine", "segments", "random_walk", "sparse", "file", "loss",
 )  # fmt: skip
 
 #: Closed-loop losses of one parameter, by their ``loss:`` key.

@@ -46,6 +46,7 @@ from adamviz.scenario.patterns import (
     Gradient,
     LossPattern,
     SegmentsPattern,
+    SparsePattern,
 )
 from adamviz.scenario.plan import MAX_RUNS, Run, plan_runs
 from adamviz.scenario.problem_text import KeyPath, dotted
@@ -238,6 +239,7 @@ class Scenario(StrictModel):
         for parameter in self.parameters:
             spec = parameter.gradient
             pieces = spec.segments if isinstance(spec, SegmentsPattern) else [spec]
+            pieces = [piece.of if isinstance(piece, SparsePattern) else piece for piece in pieces]
             paths += [piece.path for piece in pieces if isinstance(piece, FilePattern)]
         return list(dict.fromkeys(paths))
 

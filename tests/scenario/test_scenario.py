@@ -314,7 +314,7 @@ render:
 
 G = "parameters[0].gradient"  # keeps the expected lines below readable
 NAME_EXPECTED = "expected a non-empty string without control characters"
-PATTERNS_LIST = "constant, sequence, square, sine, segments, random_walk, file, loss"
+PATTERNS_LIST = "constant, sequence, square, sine, segments, random_walk, sparse, file, loss"
 CONSTANT = "pattern: constant\n      value: 1.0"
 
 
