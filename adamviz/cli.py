@@ -159,7 +159,8 @@ def simulate(scenario: str, as_csv: bool, as_json: bool, output: Path | None) ->
     from adamviz.pipeline import simulate as run
 
     write: Callable[..., None] = write_json if as_json else write_csv
-    traces = run(loaded)
+    with user_errors():
+        traces = run(loaded)
     if output is None:
         write(traces, loaded.param_names, sys.stdout)
         return

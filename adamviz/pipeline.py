@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from adamviz.catalog import DEFAULT_FORMAT
+from adamviz.errors import SimulationError
 from adamviz.optim.run import Run, run_many
 from adamviz.optim.trace import Trace
 from adamviz.scenario import Scenario
@@ -46,7 +47,48 @@ def simulate(scenario: Scenario) -> list[Trace]:
     gradients = stream.table if stream.is_open_loop else stream
     theta0 = scenario.theta0()
     runs = [Run(run.build(), gradients, theta0, run.label) for run in scenario.runs()]
-    return run_many(runs, scenario.steps)
+    # A run that overflows is reported below, in one line, not as numpy's warnings.
+    with np.errstate(all="ignore"):
+        traces = run_many(runs, scenario.steps)
+    for trace in traces:
+        problem = _left_the_floats(trace, scenario.param_names)
+        if problem is not None:
+            raise SimulationError(f"{scenario.source}: run {trace.label!r}: {problem}")
+    return traces
+
+
+#: Where a closed loop's gradient may go: as at load, g² must stay a normal float64.
+_GRADIENT_RANGE = (1.5e-154, 1e154)
+
+
+def _left_the_floats(trace: Trace, names: list[str]) -> str | None:
+    """The first value of the run that is not a finite float64 (or a usable gradient), if any.
+
+    Only a step size may be infinite: lr/(√v̂+ε) with ε = 0 before any gradient.
+    """
+    smallest, largest = _GRADIENT_RANGE
+    magnitude = np.abs(trace.grad)
+    checks = {
+        "grad": ~np.isfinite(trace.grad) | (magnitude > largest)
+        | ((magnitude < smallest) & (magnitude > 0)),
+        "theta": ~np.isfinite(trace.theta),
+        "update": ~np.isfinite(trace.update),
+    }  # fmt: skip
+    for name, values in trace.quantities.items():
+        checks[name] = np.isnan(values) if name == "step_size" else ~np.isfinite(values)
+    first: tuple[int, int, str] | None = None
+    for name, bad in checks.items():
+        hits = np.argwhere(bad)
+        if hits.size and (first is None or tuple(hits[0]) < first[:2]):
+            first = (int(hits[0][0]), int(hits[0][1]), name)
+    if first is None:
+        return None
+    step, param, name = first
+    value = trace[name][step, param]
+    return (
+        f"{name} of {names[param]!r} is {value:g} at step {step + 1}: the run left the "
+        "finite numbers (a learning rate or gradients too large?)"
+    )
 
 
 def figure_spec(scenario: Scenario, options: RenderOptions) -> FigureSpec:

@@ -1,6 +1,6 @@
 """How long simulating takes: one run, and a scenario's worth of runs (run by hand).
 
-    python tests/optim/bench_run.py [--steps 100000] [--params 8] [--repeat 3]
+    python benchmarks/simulate_bench.py [--steps 100000] [--params 8] [--repeat 3]
 
 A scenario holds up to 12 runs (optimizer × sweep value) of 8 parameters, up to
 100 000 steps each; simulating them must take under 10 s. Prints the best of

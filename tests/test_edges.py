@@ -20,6 +20,7 @@ from adamviz.output.tables import write_csv, write_json
 from adamviz.pipeline import RenderOptions, animation, simulate
 from adamviz.scenario import Scenario, load
 from tests.optim.test_adam_paper import assert_close_to_paper, reference_adam
+from tests.support import assert_exit, invoke
 
 ALL_PANELS = "[gradients, ratio, step_size, theta]"
 
@@ -138,3 +139,53 @@ def test_the_longest_run_simulates_and_its_last_frame_draws(tmp_path: Path) -> N
 def _parse(optimizer: str) -> dict[str, float]:
     pairs = (item.split(":") for item in optimizer.strip("{}").split(","))
     return {key.strip(): float(value) for key, value in pairs}
+
+
+# ----------------------------------------------------------------------------- leaving the floats
+
+
+@pytest.mark.parametrize(
+    ("extra", "gradient", "expected"),
+    [
+        (
+            "optimizer: {lr: 1e308}\n", "{pattern: constant, value: 1e150}",
+            "run 'adam': theta of 'w' is -inf at step 1",
+        ),
+        (
+            "optimizers: [{name: sgd, lr: 1e200, label: fast}]\n",
+            "{pattern: constant, value: 1e150}",
+            "run 'fast': theta of 'w' is -inf at step 1",
+        ),
+        (
+            "", "{pattern: loss, loss: quadratic, scale: 1e60}",
+            "run 'adam': grad of 'w' is 1e+160 at step 1",
+        ),
+    ],
+)  # fmt: skip
+def test_a_run_that_leaves_the_floats_is_one_line_and_writes_nothing(
+    tmp_path: Path, extra: str, gradient: str, expected: str
+) -> None:
+    path = tmp_path / "edge.yaml"
+    init = "1e100" if "loss" in gradient else "0"
+    path.write_text(
+        f"title: Edge\nsteps: 20\n{extra}parameters:\n"
+        f"  - {{name: w, init: {init}, gradient: {gradient}}}\n"
+    )
+    for args in (["render", str(path), "-o", str(tmp_path / "edge.gif")], ["simulate", str(path)]):
+        result = invoke(*args)
+        assert_exit(result, 1)
+        assert result.stderr == (
+            f"Error: {path}: {expected}: the run left the finite numbers "
+            "(a learning rate or gradients too large?)\n"
+        )
+        assert result.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["edge.yaml"]
+
+
+def test_nan_gradients_from_a_pattern_are_named_with_their_step(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        scenario(tmp_path, "{pattern: sine, period: 1e-320}")
+    assert caught.value.lines() == [
+        f"{tmp_path / 'edge.yaml'}:6: parameters[0].gradient: expected gradients of magnitude "
+        "1.5e-154 to 1e+154 (or 0), so that g² is a normal float64, got nan at step 2"
+    ]

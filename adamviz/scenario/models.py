@@ -274,8 +274,11 @@ SMALLEST_GRADIENT = 1.5e-154
 def _unrepresentable_square(column: Array) -> str | None:
     """Why a drawn column cannot go through Adam in float64, naming its first bad step."""
     magnitude = np.abs(column)
+    # NaN compares false with everything, so it is named on its own (a sine of period 1e-320).
     bad = np.flatnonzero(
-        (magnitude > LARGEST_GRADIENT) | ((magnitude < SMALLEST_GRADIENT) & (magnitude > 0))
+        ~np.isfinite(column)
+        | (magnitude > LARGEST_GRADIENT)
+        | ((magnitude < SMALLEST_GRADIENT) & (magnitude > 0))
     )
     if bad.size == 0:
         return None
@@ -304,7 +307,10 @@ def draw_gradients(
             continue
         spec = parameter.gradient
         try:
-            column = spec.materialize(steps, np.random.default_rng(child), folder)
+            # Overflow shows as inf or NaN in the column, named below with its step,
+            # rather than as numpy's warnings on stderr.
+            with np.errstate(all="ignore"):
+                column = spec.materialize(steps, np.random.default_rng(child), folder)
         except DrawError as error:
             problems.extend(error.under(("parameters", index, "gradient")))
         else:
