@@ -7,6 +7,7 @@ picture keeps finite, non-degenerate limits on every axis.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -189,3 +190,18 @@ def test_nan_gradients_from_a_pattern_are_named_with_their_step(tmp_path: Path) 
         f"{tmp_path / 'edge.yaml'}:6: parameters[0].gradient: expected gradients of magnitude "
         "1.5e-154 to 1e+154 (or 0), so that g² is a normal float64, got nan at step 2"
     ]
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(1)", "+1", "-w", "@sum"])
+def test_names_a_spreadsheet_would_run_as_formulas_are_quoted_in_the_csv(
+    tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / "edge.yaml"
+    path.write_text(
+        f"title: Edge\nsteps: 2\noptimizers: [{{name: sgd, label: {json.dumps(name)}}}]\n"
+        f"parameters:\n  - {{name: {json.dumps(name)},"
+        " gradient: {pattern: constant, value: -1}}\n"
+    )
+    rows = list(csv.reader(io.StringIO(invoke("simulate", str(path)).stdout)))
+    assert [row[1:3] for row in rows[1:]] == [["'" + name, "'" + name]] * 2
+    assert rows[1][3] == "-1.0"  # numbers stay numbers

@@ -48,9 +48,16 @@ def write_csv(traces: Sequence[Trace], names: Sequence[str], out: TextIO) -> Non
         writer.writerow(_cell(value) for value in row.values())
 
 
+#: A text cell starting with one of these is a formula to a spreadsheet (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        # OWASP's advice: a leading apostrophe makes the spreadsheet show it as text.
+        return "'" + value
     return "" if value is None else value
 
 
