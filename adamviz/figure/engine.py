@@ -1,15 +1,16 @@
 """Frames by blitting: the figure drawn once as a background, then only what moves.
 
-:class:`Animation` builds the figure once (:func:`adamviz.figure.layout.compose`),
-on an explicit ``Figure`` with an Agg canvas, never ``pyplot`` state: axes,
-ticks, labels, reference lines, title and legend are drawn a single time and
-kept as pixels. A frame restores them, draws only the artists the panels
-declared as moving, and stamps the labels that change
-(:mod:`adamviz.figure.stamped_text`), so a frame costs a few milliseconds
-whatever the figure holds, and is a pure function of its step index: frames
-can be drawn in any order, in parallel, and come out identical. The build and
-every frame are drawn with the theme's rc settings, not the user's
-(:class:`adamviz.figure.theme.RcState`).
+:class:`Animation` builds the figure once
+(:func:`adamviz.figure.layout.compose`), on an explicit ``Figure`` with an Agg
+canvas, never ``pyplot`` state: axes, ticks, labels, reference lines, title and
+legend are drawn a single time and kept as pixels. A frame restores them, draws
+only the artists the panels declared as moving (a line that grows step by step
+by replaying its own draw calls, recorded once: :mod:`adamviz.figure.growing`),
+and stamps the labels that change (:mod:`adamviz.figure.stamped_text`), so a
+frame costs a few milliseconds whatever the figure holds, and is a pure function
+of its step index: frames can be drawn in any order, in parallel, and come out
+identical. The build and every frame are drawn with the theme's rc settings, not
+the user's (:class:`adamviz.figure.theme.RcState`).
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from adamviz.catalog import PANELS
+from adamviz.figure.growing import GrowingLine
 from adamviz.figure.layout import FigureSpec, compose
 from adamviz.figure.panels import ArtistT
 from adamviz.figure.stamped_text import StampedText
@@ -74,12 +77,15 @@ class _Moving:
 
     def __init__(self) -> None:
         self.artists: list[Artist] = []
+        self.growing: list[bool] = []
+        """Per artist: whether it grows (see :meth:`Host.animate`): its draws can be replayed."""
         self.updates: list[Callable[[int], None]] = []
         self.labels: list[tuple[Text, Callable[[int], str]]] = []
 
-    def animate(self, artist: ArtistT) -> ArtistT:
+    def animate(self, artist: ArtistT, grows: bool = False) -> ArtistT:
         artist.set_animated(True)
         self.artists.append(artist)
+        self.growing.append(grows and isinstance(artist, Line2D))
         return artist
 
     def on_frame(self, update: Callable[[int], None]) -> None:
@@ -109,6 +115,7 @@ class Animation:
             self.canvas = FigureCanvasAgg(self.figure)
             compose(self.figure, trace, spec, self._moving)
             self._background = self._draw_background()
+            self._growing = self._record_growing()
 
     @property
     def n_frames(self) -> int:
@@ -117,8 +124,11 @@ class Animation:
     def _draw_background(self) -> object:
         # Lay out once with every placeholder in place (so the layout leaves room
         # for the labels), then freeze the layout: later draws must not move an
-        # axis. The second draw, without the placeholders, is the background.
-        self.canvas.draw()
+        # axis. Laying out measures every text but paints nothing (what a draw
+        # does first); the one draw, without the placeholders, is the background.
+        engine = self.figure.get_layout_engine()
+        assert engine is not None, "compose sets the layout engine"
+        engine.execute(self.figure)
         self.figure.set_layout_engine("none")
         for placeholder, text_of in self._moving.labels:
             anchor = placeholder.get_transform().transform(placeholder.get_position())
@@ -131,6 +141,16 @@ class Animation:
         self.canvas.draw()
         return self.canvas.copy_from_bbox(self.figure.bbox)
 
+    def _record_growing(self) -> list[GrowingLine | None]:
+        """Each growing line's draw calls at its full length (None for the others)."""
+        for update in self._moving.updates:
+            update(self.n_frames - 1)
+        renderer = self.canvas.get_renderer()
+        return [
+            GrowingLine(artist, renderer) if grows else None  # type: ignore[arg-type]
+            for artist, grows in zip(self._moving.artists, self._moving.growing, strict=True)
+        ]
+
     # -- frames ---------------------------------------------------------------------
 
     def _draw(self, index: int) -> memoryview:
@@ -140,8 +160,12 @@ class Animation:
             self.canvas.restore_region(self._background)
             for update in self._moving.updates:
                 update(index)
-            for artist in self._moving.artists:
-                self.figure.draw_artist(artist)
+            renderer = self.canvas.get_renderer()
+            for artist, growing in zip(self._moving.artists, self._growing, strict=True):
+                if growing is not None:
+                    growing.draw(renderer, -np.inf, index + 1)
+                else:
+                    self.figure.draw_artist(artist)
             pixels = np.asarray(self.canvas.buffer_rgba())
             for label in self._stamps:
                 stamp = label.stamp

@@ -31,8 +31,16 @@ ArtistT = TypeVar("ArtistT", bound=Artist)
 class Host(Protocol):
     """What a panel may ask of the engine that draws it, and all it may ask."""
 
-    def animate(self, artist: ArtistT) -> ArtistT:
-        """Redraw ``artist`` every frame, leaving it out of the background."""
+    def animate(self, artist: ArtistT, grows: bool = False) -> ArtistT:
+        """Redraw ``artist`` every frame, leaving it out of the background.
+
+        ``grows``: the artist is a ``Line2D`` whose points, once frame i's update
+        has set them, are the steps up to i+1 in order of x (x = step), each
+        point the same in every later frame. The engine may then draw it from
+        its own draw calls, recorded once at its full length
+        (:mod:`adamviz.figure.growing`), cut to the steps a frame shows. A
+        point that moves (the newest lollipop's head) does not grow.
+        """
         ...
 
     def on_frame(self, update: Callable[[int], None]) -> None:
@@ -133,10 +141,15 @@ def _format_ratio(value: float) -> str:
     return f"{value:.3f}"
 
 
-def _line(ax: Axes, context: Context, color: str, width: float, **kwargs: object) -> Line2D:
-    """A line redrawn every frame, ``width`` points wide at the reference size."""
+def _line(
+    ax: Axes, context: Context, color: str, width: float, grows: bool = True, **kwargs: object
+) -> Line2D:
+    """A line redrawn every frame, ``width`` points wide at the reference size.
+
+    ``grows``: its points are the steps so far (see :meth:`Host.animate`).
+    """
     (line,) = ax.plot([], [], color=color, linewidth=width * context.scale, **kwargs)
-    return context.host.animate(line)
+    return context.host.animate(line, grows=grows)
 
 
 def _value_label(ax: Axes, context: Context, color: str, text_of: Callable[[int], str]) -> None:
@@ -174,8 +187,8 @@ def _gradients(cell: Cell, context: Context) -> None:
         zorder=2,
     )  # fmt: skip
     newest = _line(
-        ax, context, theme.newest, 0, marker="o", markersize=max(head_size, 3.0 * s),
-        linestyle="none", zorder=3,
+        ax, context, theme.newest, 0, grows=False, marker="o",
+        markersize=max(head_size, 3.0 * s), linestyle="none", zorder=3,
     )  # fmt: skip
     mean = _line(ax, context, theme.mean, 2.2, zorder=4)
     root = _line(ax, context, theme.rms, 2.2, zorder=4)
