@@ -102,7 +102,7 @@ class _Frames:
         if self.workers > 0:
             from adamviz.figure.parallel import frames_in_workers
 
-            return frames_in_workers(self.movie.trace, self.movie.spec, self.workers)
+            return frames_in_workers(self.movie.traces, self.movie.spec, self.workers)
         return (self.movie.frame_rgba(index) for index in range(self.movie.n_frames))
 
 

@@ -98,3 +98,8 @@ def test_growing_lines_replayed_draw_the_pixels_line2d_draws(trace: kernel.Trace
     assert any(g is not None for g in replayed._growing)
     for index in range(drawn.n_frames):
         np.testing.assert_array_equal(replayed.frame(index), drawn.frame(index))
+
+
+def test_one_run_starts_every_frame_from_the_background(movie: Animation) -> None:
+    # No keyframes: the committed figures of one run stay byte for byte the same.
+    assert movie.keyframe_every == 0
