@@ -51,7 +51,7 @@ def format_of(suffix: str) -> Format | None:
 
 
 #: Panels from top to bottom of each parameter's column.
-PANELS: tuple[str, ...] = ("gradients", "ratio", "step_size", "theta")
+PANELS: tuple[str, ...] = ("gradients", "ratio", "step_size", "theta", "update")
 DEFAULT_PANELS: tuple[str, ...] = ("gradients", "ratio")
 
 #: Gradient patterns, by their ``pattern:`` key.

@@ -117,7 +117,7 @@ def animation(
     from adamviz.figure.engine import Animation
 
     runs = simulate(scenario) if traces is None else traces
-    return Animation(runs[0], figure_spec(scenario, options))
+    return Animation(runs, figure_spec(scenario, options))
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ class _Frames:
         if self.workers > 0:
             from adamviz.figure.parallel import frames_in_workers
 
-            return frames_in_workers(self.movie.trace, self.movie.spec, self.workers)
+            return frames_in_workers(self.movie.traces, self.movie.spec, self.workers)
         return (self.movie.frame_rgba(index) for index in range(self.movie.n_frames))
 
 

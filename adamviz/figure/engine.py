@@ -1,13 +1,17 @@
 """Frames by blitting: the figure drawn once as a background, then only what moves.
 
-:class:`Animation` builds the figure once (:func:`adamviz.figure.layout.compose`),
-on an explicit ``Figure`` with an Agg canvas, never ``pyplot`` state: axes,
-ticks, labels, reference lines, title and legend are drawn a single time and
-kept as pixels. A frame restores them, draws only the artists the panels
-declared as moving, and stamps the labels that change
-(:mod:`adamviz.figure.stamped_text`), so a frame costs a few milliseconds
-whatever the figure holds, and is a pure function of its step index: frames
-can be drawn in any order, in parallel, and come out identical. The build and
+:class:`Animation` builds the figure once
+(:func:`adamviz.figure.layout.compose`), on an explicit ``Figure`` with an Agg
+canvas, never ``pyplot`` state: axes, ticks, labels, reference lines, title and
+legend are drawn a single time and kept as pixels. A frame restores them, draws
+only the artists the panels declared as moving (a line that grows step by step
+by replaying its own draw calls, recorded once: :mod:`adamviz.figure.growing`),
+and stamps the labels that change (:mod:`adamviz.figure.stamped_text`), so a
+frame costs a few milliseconds whatever the figure holds, and is a pure function
+of its step index: frames can be drawn in any order, in parallel, and come out
+identical. A figure of several runs draws dozens of lines: its frames start from
+a keyframe that holds every line's first steps (a multiple of
+:data:`KEYFRAME_EVERY`), drawn once, and add the steps since. The build and
 every frame are drawn with the theme's rc settings, not the user's
 (:class:`adamviz.figure.theme.RcState`).
 """
@@ -25,11 +29,13 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from adamviz.catalog import PANELS
+from adamviz.figure.growing import GrowingLine
 from adamviz.figure.layout import FigureSpec, compose
-from adamviz.figure.panels import ArtistT
+from adamviz.figure.panels import ArtistT, RunLook
 from adamviz.figure.stamped_text import StampedText
 from adamviz.figure.theme import (
     GRADIENT_GREY,
@@ -53,6 +59,10 @@ __all__ = [
 
 _DPI = 100  # figure inches × 100 = pixels exactly
 
+#: With several runs, a keyframe every this many steps: each frame then draws at most
+#: this many steps of each growing line, not all of them (see Animation._draw).
+KEYFRAME_EVERY = 32
+
 
 @dataclass(frozen=True)
 class _Stamp:
@@ -66,6 +76,29 @@ class _Stamp:
     va: str
 
 
+def _looks(traces: Sequence[Trace], spec: FigureSpec) -> list[RunLook]:
+    """Each run's name, colour and line style, in order; refuses runs that cannot share a figure."""
+    if not traces:
+        raise ValueError("traces: expected at least one run, got none")
+    first = traces[0]
+    for k, trace in enumerate(traces[1:], start=2):
+        if (trace.steps, trace.params) != (first.steps, first.params):
+            raise ValueError(
+                f"traces: run {k} has {trace.steps} steps × {trace.params} parameters, "
+                f"run 1 {first.steps} × {first.params}: runs share one stream of gradients"
+            )
+    if len(traces) > len(spec.theme.runs):
+        raise ValueError(
+            f"traces: at most {len(spec.theme.runs)} runs fit one figure, got {len(traces)}"
+        )
+    looks = []
+    for k, trace in enumerate(traces):
+        color, linestyle = spec.theme.run(k)
+        width = 2.4 - 0.9 * k / max(1, len(traces) - 1)  # the first widest: see RunLook.width
+        looks.append(RunLook(trace, trace.label or f"run {k + 1}", color, linestyle, width))
+    return looks
+
+
 class _Moving:
     """What each frame redraws, as the layout and the panels declare it.
 
@@ -74,12 +107,15 @@ class _Moving:
 
     def __init__(self) -> None:
         self.artists: list[Artist] = []
+        self.growing: list[bool] = []
+        """Per artist: whether it grows (see :meth:`Host.animate`): its draws can be replayed."""
         self.updates: list[Callable[[int], None]] = []
         self.labels: list[tuple[Text, Callable[[int], str]]] = []
 
-    def animate(self, artist: ArtistT) -> ArtistT:
+    def animate(self, artist: ArtistT, grows: bool = False) -> ArtistT:
         artist.set_animated(True)
         self.artists.append(artist)
+        self.growing.append(grows and isinstance(artist, Line2D))
         return artist
 
     def on_frame(self, update: Callable[[int], None]) -> None:
@@ -90,25 +126,43 @@ class _Moving:
 
 
 class Animation:
-    """A trace drawn frame by frame: ``frame(i)`` shows steps 1..i+1.
+    """Runs drawn frame by frame: ``frame(i)`` shows steps 1..i+1.
 
-    Every limit is chosen from the whole trace up front, so the static
+    ``traces``: one trace, or several runs over the same gradient stream (the
+    same steps and parameters, at most as many as the theme has run colours),
+    in the order of the legend; each is named by its ``label`` ("run k" if it
+    has none). One run is drawn as the figure has always been; several as
+    ``spec.layout`` says (:mod:`adamviz.figure.layout`).
+
+    Every limit is chosen from the whole of every trace up front, so the static
     background never changes and each frame depends on its index alone.
     """
 
-    def __init__(self, trace: Trace, spec: FigureSpec) -> None:
-        self.trace = trace
+    def __init__(self, traces: Trace | Sequence[Trace], spec: FigureSpec) -> None:
+        self.traces: tuple[Trace, ...] = (traces,) if isinstance(traces, Trace) else tuple(traces)
         self.spec = spec
+        runs = _looks(self.traces, spec)
         # The theme's settings, not the user's, for the build and for every frame
         # (a draw reads rcParams too), and the user's again in between.
         self._rc = rc_state(spec.theme)
         self._moving = _Moving()
         self._stamps: list[_Stamp] = []
+        # One run keeps drawing every step each frame: its frames are byte-identical
+        # to the figures committed before keyframes (see _draw).
+        self.keyframe_every = KEYFRAME_EVERY if len(self.traces) > 1 else 0
+        self._keyframe: tuple[int, object] | None = None
         with self._rc.applied():
             self.figure = Figure(figsize=(spec.width / _DPI, spec.height / _DPI), dpi=_DPI)
             self.canvas = FigureCanvasAgg(self.figure)
-            compose(self.figure, trace, spec, self._moving)
+            #: Where each panel of each parameter and run is drawn.
+            self.cells = compose(self.figure, runs, spec, self._moving)
             self._background = self._draw_background()
+            self._growing = self._record_growing()
+
+    @property
+    def trace(self) -> Trace:
+        """The first run's trace (the only one, in a figure of one run)."""
+        return self.traces[0]
 
     @property
     def n_frames(self) -> int:
@@ -117,8 +171,11 @@ class Animation:
     def _draw_background(self) -> object:
         # Lay out once with every placeholder in place (so the layout leaves room
         # for the labels), then freeze the layout: later draws must not move an
-        # axis. The second draw, without the placeholders, is the background.
-        self.canvas.draw()
+        # axis. Laying out measures every text but paints nothing (what a draw
+        # does first); the one draw, without the placeholders, is the background.
+        engine = self.figure.get_layout_engine()
+        assert engine is not None, "compose sets the layout engine"
+        engine.execute(self.figure)
         self.figure.set_layout_engine("none")
         for placeholder, text_of in self._moving.labels:
             anchor = placeholder.get_transform().transform(placeholder.get_position())
@@ -131,22 +188,67 @@ class Animation:
         self.canvas.draw()
         return self.canvas.copy_from_bbox(self.figure.bbox)
 
+    def _record_growing(self) -> list[GrowingLine | None]:
+        """Each growing line's draw calls at its full length (None for the others)."""
+        for update in self._moving.updates:
+            update(self.n_frames - 1)
+        renderer = self.canvas.get_renderer()
+        return [
+            GrowingLine(artist, renderer) if grows else None  # type: ignore[arg-type]
+            for artist, grows in zip(self._moving.artists, self._moving.growing, strict=True)
+        ]
+
     # -- frames ---------------------------------------------------------------------
 
     def _draw(self, index: int) -> memoryview:
         if not 0 <= index < self.n_frames:
             raise IndexError(f"frame {index} out of range 0..{self.n_frames - 1}")
         with self._rc.applied():
-            self.canvas.restore_region(self._background)
-            for update in self._moving.updates:
-                update(index)
-            for artist in self._moving.artists:
-                self.figure.draw_artist(artist)
+            # Start from the keyframe holding steps 1..baked, and draw the rest of
+            # each growing line on top: a frame's cost stays that of a few steps.
+            baked = self._baked(index)
+            self.canvas.restore_region(self._background if baked == 0 else self._key(baked))
+            self._draw_moving(index, after=baked if baked else -np.inf, everything=True)
             pixels = np.asarray(self.canvas.buffer_rgba())
             for label in self._stamps:
                 stamp = label.stamp
                 stamp.draw(pixels, label.text_of(index), label.x, label.y, label.ha, label.va)
         return self.canvas.buffer_rgba()
+
+    def _draw_moving(self, index: int, after: float, everything: bool) -> None:
+        """Frame ``index``'s moving artists, growing lines from past step ``after`` on.
+
+        ``everything``: the artists that do not grow as well (not into a keyframe).
+        """
+        for update in self._moving.updates:
+            update(index)
+        renderer = self.canvas.get_renderer()
+        for artist, growing in zip(self._moving.artists, self._growing, strict=True):
+            if growing is not None:
+                growing.draw(renderer, after, index + 1)
+            elif everything:
+                self.figure.draw_artist(artist)
+
+    def _baked(self, index: int) -> int:
+        """How many steps the keyframe that frame ``index`` starts from holds (0: none).
+
+        Fewer than the frame shows (k <= index), so the newest step is always
+        drawn after the newest lollipop's head, as it is without keyframes.
+        """
+        every = self.keyframe_every
+        return index // every * every if every else 0
+
+    def _key(self, baked: int) -> object:
+        """The background with every growing artist's steps 1..baked drawn: a keyframe.
+
+        It depends on ``baked`` alone, so every frame still depends on its index
+        alone. The latest one is kept: frames drawn in order build each once.
+        """
+        if self._keyframe is None or self._keyframe[0] != baked:
+            self.canvas.restore_region(self._background)
+            self._draw_moving(baked - 1, after=-np.inf, everything=False)
+            self._keyframe = (baked, self.canvas.copy_from_bbox(self.figure.bbox))
+        return self._keyframe[1]
 
     def frame_rgba(self, index: int) -> np.ndarray:
         """The picture after step ``index + 1`` as an H×W×4 view of the canvas itself.

@@ -1,8 +1,9 @@
-"""How a figure looks: a colour for every role in the picture.
+"""How a figure looks: a colour for every role in the picture, and one for every run.
 
 A theme is a value: the light theme is one :class:`Theme`, and another look
 (a dark one, a blog's own) is one more instance, not a new code path. The
-panels ask for a role (``theme.mean``), never for a colour.
+panels ask for a role (``theme.mean``) or a run's look (:meth:`Theme.run`),
+never for a colour.
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ from functools import cache
 from typing import Any
 
 import matplotlib
+
+#: Runs drawn with solid lines; the rest of the palette is drawn again dashed.
+RUN_SOLID = 6
+_DASHED = (0.0, (3.5, 1.5))
+
+#: A line style as matplotlib takes it: a name ("-") or (offset, (on, off)) in points.
+LineStyle = str | tuple[float, tuple[float, ...]]
 
 #: rcParams that choose how matplotlib shows a figure, not how it looks: left
 #: as the user has them, as ``matplotlib.rc_context`` leaves them.
@@ -47,6 +55,25 @@ class Theme:
     """The step counter."""
     reference: str
     """Lines to read the others against: 0, ±1, a loss's minimum."""
+    update: str
+    """The update −Δθ, and its value."""
+    rms_max: str
+    """AMSGrad's running max of √v̂ (drawn dashed beside √v̂): a darker orange."""
+    sign: str
+    """Lion's sign of the step: the ratio's colour, as it plays the ratio's part."""
+    runs: tuple[str, ...]
+    """One colour per run, in order: the same in every panel and the legend (at most 12)."""
+
+    def run(self, index: int) -> tuple[str, LineStyle]:
+        """Run ``index``'s colour and line style: six runs solid, the next six dashed.
+
+        Twelve colours are about as many as a reader tells apart on thin lines,
+        and colour-blind readers fewer: past the first six, a run's line is
+        dashed as well, so that it differs from the first six in two ways.
+        """
+        if not 0 <= index < len(self.runs):
+            raise ValueError(f"at most {len(self.runs)} runs can be drawn, got run {index + 1}")
+        return self.runs[index], "-" if index < RUN_SOLID else _DASHED
 
     def rc(self) -> dict[str, Any]:
         """The theme's settings over matplotlib's defaults: where paper and ink go."""
@@ -71,7 +98,23 @@ LIGHT = Theme(
     theta="#222222",
     counter="#222222",
     reference="#b0b0b0",
-)
+    update="#8c564b",
+    rms_max="#a04a00",
+    sign="#6a3d9a",
+    # Chosen by their CIEDE2000 distances, measured rather than guessed: every
+    # colour at least ΔE 17 from every other, the first four at least ΔE 30 (and
+    # 20 under simulated deuteranopia: a comparison of 2-4 runs needs no dashes),
+    # all at least ΔE 19 from the state's blue and orange, the gradients' greys
+    # and the paper (black included: it is far darker than any grey here), and
+    # dark enough (contrast at least 3:1 on white) to write a run's label in its
+    # colour. Green, magenta, indigo, black; red, olive, brown, lavender, teal,
+    # deep teal, crimson, ochre. tests/figure/test_theme.py holds them to it
+    # with the plainer CIE76 distances.
+    runs=(
+        "#117733", "#e7298a", "#332288", "#000000", "#e31a1c", "#999933",
+        "#7f3b08", "#9467bd", "#009988", "#003c30", "#9e0142", "#a6761d",
+    ),
+)  # fmt: skip
 
 # The light theme's colours by the names tests and benchmarks know them by.
 GRADIENT_GREY = LIGHT.gradient

@@ -88,3 +88,19 @@ def test_all_zero_gradients_still_give_finite_limits() -> None:
     for ax in movie.figure.axes:
         assert np.isfinite(ax.get_ylim()).all()
     assert movie.frame(4).shape == (180, 320, 3)
+
+
+def test_growing_lines_replayed_draw_the_pixels_line2d_draws(trace: Trace) -> None:
+    # A frame replays each growing line's recorded draw calls, cut to the steps
+    # it shows: exactly what Line2D.draw makes for those steps, frame by frame.
+    spec = FigureSpec("t", ["w", "b"], ("gradients", "ratio", "step_size", "theta"), 320, 180)
+    replayed, drawn = Animation(trace, spec), Animation(trace, spec)
+    drawn._growing = [None] * len(drawn._growing)  # every artist by its own draw
+    assert any(g is not None for g in replayed._growing)
+    for index in range(drawn.n_frames):
+        np.testing.assert_array_equal(replayed.frame(index), drawn.frame(index))
+
+
+def test_one_run_starts_every_frame_from_the_background(movie: Animation) -> None:
+    # No keyframes: the committed figures of one run stay byte for byte the same.
+    assert movie.keyframe_every == 0

@@ -118,3 +118,43 @@ def test_the_settings_are_matplotlibs_defaults_and_the_themes() -> None:
     with matplotlib.rc_context({**DEFAULTS, **LIGHT.rc()}):
         expected = {k: v for k, v in matplotlib.rcParams.items() if not k.startswith("backend")}
     assert applied == expected
+
+
+def _lab(color: str) -> np.ndarray:
+    """CIELAB (D65) of an sRGB colour."""
+    from matplotlib.colors import to_rgb
+
+    linear = np.array(to_rgb(color))
+    linear = np.where(linear <= 0.04045, linear / 12.92, ((linear + 0.055) / 1.055) ** 2.4)
+    rgb_to_xyz = [[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]
+    xyz = np.array(rgb_to_xyz) @ linear / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def _distance(a: str, b: str) -> float:
+    return float(np.linalg.norm(_lab(a) - _lab(b)))  # CIE76 ΔE
+
+
+def test_twelve_run_colours_apart_from_each_other_and_from_the_state() -> None:
+    runs = LIGHT.runs
+    assert len(runs) == len(set(runs)) == 12
+    pairs = [(a, b) for i, a in enumerate(runs) for b in runs[i + 1 :]]
+    assert min(_distance(a, b) for a, b in pairs) > 25
+    first = runs[:4]  # a comparison of 2-4 runs: as far apart as colours go
+    assert min(_distance(a, b) for i, a in enumerate(first) for b in first[i + 1 :]) > 60
+    # Not the gradients' greys, not the paper, not the blog's blue and orange.
+    state = (LIGHT.gradient, LIGHT.newest, LIGHT.reference, LIGHT.paper, LIGHT.mean, LIGHT.rms)
+    assert min(_distance(run, other) for run in runs for other in state) > 24
+    # Dark enough to write a run's label in its colour: a lightness L* below 61.7 is
+    # a relative luminance below 0.30, a contrast of at least 3:1 on white.
+    for colour in runs:
+        assert _lab(colour)[0] < 61.7, colour
+
+
+def test_a_run_is_its_colour_then_dashed_past_six() -> None:
+    assert LIGHT.run(0) == ("#117733", "-")
+    assert LIGHT.run(5)[1] == "-"
+    assert LIGHT.run(6)[0] == LIGHT.runs[6] and LIGHT.run(6)[1] != "-"
+    with pytest.raises(ValueError, match="at most 12 runs"):
+        LIGHT.run(12)

@@ -640,7 +640,7 @@ MISTAKES = [
         "[gradients, ration]",
         [
             "x.yaml:14: render.panels[1]: expected one of gradients, ratio, step_size, theta, "
-            "got 'ration' (did you mean 'ratio'?)"
+            "update, got 'ration' (did you mean 'ratio'?)"
         ],
     ),
     (
@@ -653,7 +653,7 @@ MISTAKES = [
         "[]",
         [
             "x.yaml:14: render.panels: expected a non-empty list of panels (gradients, ratio, "
-            "step_size, theta), got an empty list"
+            "step_size, theta, update), got an empty list"
         ],
     ),
 ]
