@@ -1,7 +1,9 @@
-"""Fixtures every test folder may use."""
+"""Fixtures every test folder may use, and what CI insists on."""
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from pathlib import Path
 
 import numpy as np
@@ -34,3 +36,10 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Work in a fresh folder, so relative names in messages read as a user would see them."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The parity tests skip without torch; where they must run (.ci/run sets this),
+    # a missing torch is a failure of the whole run rather than a quiet skip.
+    if os.environ.get("ADAMVIZ_REQUIRE_TORCH") == "1" and importlib.util.find_spec("torch") is None:
+        raise pytest.UsageError("ADAMVIZ_REQUIRE_TORCH=1 but torch is not installed")
