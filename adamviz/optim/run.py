@@ -55,10 +55,14 @@ def run(
     thetas: list[Array] = []
     states: list[object] = []
     grads: list[Array] = []
-    for t in range(1, shape[0] + 1):
-        if table is not None:
-            g = table[t - 1]
-        else:
+    if table is not None:
+        for g in table:  # this loop is the hot path: apply_updates is inlined
+            updates, state = update(g, state, theta)
+            theta = theta + updates
+            thetas.append(theta)
+            states.append(state)
+    else:
+        for t in range(1, shape[0] + 1):
             # a copy, kept: a source may hand back the same buffer every step
             g = np.array(source(t, theta), dtype=np.float64).reshape(-1)  # type: ignore[misc]
             if g.shape != theta.shape:
@@ -66,10 +70,10 @@ def run(
                     f"gradient source: step {t} gave shape {g.shape}, expected {theta.shape}"
                 )
             grads.append(g)
-        updates, state = update(g, state, theta)
-        theta = theta + updates  # apply_updates, inlined: this loop is the hot path
-        thetas.append(theta)
-        states.append(state)
+            updates, state = update(g, state, theta)
+            theta = theta + updates
+            thetas.append(theta)
+            states.append(state)
 
     grad = table if table is not None else np.array(grads).reshape(shape)
     theta_after = np.array(thetas).reshape(shape)

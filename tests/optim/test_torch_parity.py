@@ -2,12 +2,14 @@
 
 Each optimizer runs 24 random configurations (every switch, weight decay, both
 forms of torch's lerp) on gradient streams spanning 8 decades, 40 steps each,
-and must agree with torch to 1e-12 relative error at every step (``cases.
-relative_error``: a floor only where a value is near 0 next to its own size).
+and must agree with torch to 1e-12 relative error at every step
+(``cases.relative_error``: a floor only where a value is near 0 next to its own
+size or the size of the terms it was made of).
 
 Not to the bit: torch's AVX2/AVX-512 kernels fuse multiply-adds (FMA) and its
-float64 sqrt is MKL's, which numpy cannot reproduce. ``test_portable_kernels_
-agree_bit_for_bit`` runs torch without either and asks for every bit.
+float64 sqrt is MKL's, which numpy cannot reproduce.
+``test_portable_kernels_agree_bit_for_bit`` runs torch without either and asks
+for every bit.
 """
 
 from __future__ import annotations
