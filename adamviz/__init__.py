@@ -1,3 +1,3 @@
 """adamviz: animated visualizations of Adam's adaptive learning rates."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

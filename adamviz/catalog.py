@@ -51,16 +51,25 @@ def format_of(suffix: str) -> Format | None:
 
 
 #: Panels from top to bottom of each parameter's column.
-PANELS: tuple[str, ...] = ("gradients", "ratio", "step_size", "theta")
+PANELS: tuple[str, ...] = ("gradients", "ratio", "step_size", "theta", "update")
 DEFAULT_PANELS: tuple[str, ...] = ("gradients", "ratio")
 
 #: Gradient patterns, by their ``pattern:`` key.
 PATTERNS: tuple[str, ...] = (
-    "constant", "sequence", "square", "sine", "segments", "random_walk", "file", "loss",
+    "constant", "sequence", "square", "sine", "segments", "random_walk", "sparse", "file", "loss",
 )  # fmt: skip
 
 #: Closed-loop losses of one parameter, by their ``loss:`` key.
 LOSSES: tuple[str, ...] = ("quadratic", "absolute")
 
 #: Optimizers, by their ``name:`` key.
-OPTIMIZERS: tuple[str, ...] = ("adam",)
+OPTIMIZERS: tuple[str, ...] = (
+    "sgd", "rmsprop", "adagrad", "adam", "adamw", "adamax", "nadam", "radam", "lion",
+)  # fmt: skip
+
+#: The quantities optimizers show, by name, in the order tables list them: Adam's
+#: first (the columns ``adamviz simulate`` has always had), then the rest of the family's.
+QUANTITIES: tuple[str, ...] = (
+    "m", "v", "m_hat", "v_hat", "ratio", "step_size",
+    "v_max", "u", "momentum", "rms", "sum", "g_avg", "mu_product", "rho", "rectifier", "sign",
+)  # fmt: skip

@@ -178,15 +178,16 @@ def simulate(scenario: str, as_csv: bool, as_json: bool, output: Path | None) ->
     from adamviz.pipeline import simulate as run
 
     write: Callable[..., None] = write_json if as_json else write_csv
-    trace = run(loaded)
+    with user_errors():
+        traces = run(loaded)
     if stdout is not None:
-        write(trace, loaded.param_names, stdout)
+        write(traces, loaded.param_names, stdout)
         return
     from adamviz.output.atomic import AtomicFile
     from adamviz.output.interrupt import stopped_by_signals
 
     with stopped_by_signals(), user_errors(), AtomicFile(output).open_text() as out:
-        write(trace, loaded.param_names, out)
+        write(traces, loaded.param_names, out)
 
 
 @cli.command()

@@ -60,3 +60,7 @@ class ScenarioError(AdamvizError):
 
 class OutputError(AdamvizError):
     """An output file that cannot be written (folder missing rights, disk full, encoder failed)."""
+
+
+class SimulationError(AdamvizError):
+    """A run that left the finite numbers: a learning rate or a loss that makes θ blow up."""

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from adamviz.catalog import DEFAULT_FORMAT
-from adamviz.optim import kernel
-from adamviz.optim.kernel import AdamConfig
+from adamviz.errors import SimulationError
+from adamviz.optim.run import Run, run_many
 from adamviz.optim.trace import Trace
 from adamviz.scenario import Scenario
 
@@ -35,23 +35,60 @@ class RenderOptions:
     height: int | None = None
 
 
-def adam_config(scenario: Scenario) -> AdamConfig:
-    optimizer = scenario.optimizer
-    return AdamConfig(
-        lr=optimizer.lr, beta1=optimizer.beta1, beta2=optimizer.beta2, eps=optimizer.eps
-    )
+def simulate(scenario: Scenario) -> list[Trace]:
+    """Every run of the scenario over its gradients: one trace per run, in order.
 
-
-def simulate(scenario: Scenario) -> Trace:
-    """Run the scenario's gradients through its optimizer; every quantity at every step.
-
-    Open-loop gradients go to the optimizer as one array; a closed-loop
-    scenario (a loss whose gradient depends on θ) hands it its
-    ``GradientStream``, asked for g(θ_{t-1}) at every step.
+    Every run sees the same stream. Open-loop gradients go to the optimizers as
+    one array; a closed-loop scenario (a loss whose gradient depends on θ)
+    hands each run the ``GradientStream``, asked for g(θ_{t-1}) at that run's
+    own θ, with the same noise for every run.
     """
     stream = scenario.gradient_stream()
     gradients = stream.table if stream.is_open_loop else stream
-    return kernel.run(gradients, scenario.theta0(), scenario.steps, adam_config(scenario))
+    theta0 = scenario.theta0()
+    runs = [Run(run.build(), gradients, theta0, run.label) for run in scenario.runs()]
+    # A run that overflows is reported below, in one line, not as numpy's warnings.
+    with np.errstate(all="ignore"):
+        traces = run_many(runs, scenario.steps)
+    for trace in traces:
+        problem = _left_the_floats(trace, scenario.param_names)
+        if problem is not None:
+            raise SimulationError(f"{scenario.source}: run {trace.label!r}: {problem}")
+    return traces
+
+
+#: Where a closed loop's gradient may go: as at load, g² must stay a normal float64.
+_GRADIENT_RANGE = (1.5e-154, 1e154)
+
+
+def _left_the_floats(trace: Trace, names: list[str]) -> str | None:
+    """The first value of the run that is not a finite float64 (or a usable gradient), if any.
+
+    Only a step size may be infinite: lr/(√v̂+ε) with ε = 0 before any gradient.
+    """
+    smallest, largest = _GRADIENT_RANGE
+    magnitude = np.abs(trace.grad)
+    checks = {
+        "grad": ~np.isfinite(trace.grad) | (magnitude > largest)
+        | ((magnitude < smallest) & (magnitude > 0)),
+        "theta": ~np.isfinite(trace.theta),
+        "update": ~np.isfinite(trace.update),
+    }  # fmt: skip
+    for name, values in trace.quantities.items():
+        checks[name] = np.isnan(values) if name == "step_size" else ~np.isfinite(values)
+    first: tuple[int, int, str] | None = None
+    for name, bad in checks.items():
+        hits = np.argwhere(bad)
+        if hits.size and (first is None or tuple(hits[0]) < first[:2]):
+            first = (int(hits[0][0]), int(hits[0][1]), name)
+    if first is None:
+        return None
+    step, param, name = first
+    value = trace[name][step, param]
+    return (
+        f"{name} of {names[param]!r} is {value:g} at step {step + 1}: the run left the "
+        "finite numbers (a learning rate or gradients too large?)"
+    )
 
 
 def figure_spec(scenario: Scenario, options: RenderOptions) -> FigureSpec:
@@ -72,12 +109,15 @@ def figure_spec(scenario: Scenario, options: RenderOptions) -> FigureSpec:
 
 
 def animation(
-    scenario: Scenario, options: RenderOptions = RenderOptions(), trace: Trace | None = None
+    scenario: Scenario,
+    options: RenderOptions = RenderOptions(),
+    traces: list[Trace] | None = None,
 ) -> Animation:
-    """The scenario's animation, ready to draw any frame; ``trace``: its simulation, if known."""
+    """The scenario's animation, ready to draw any frame; ``traces``: its simulation, if known."""
     from adamviz.figure.engine import Animation
 
-    return Animation(simulate(scenario) if trace is None else trace, figure_spec(scenario, options))
+    runs = simulate(scenario) if traces is None else traces
+    return Animation(runs, figure_spec(scenario, options))
 
 
 @dataclass(frozen=True)
@@ -102,7 +142,7 @@ class _Frames:
         if self.workers > 0:
             from adamviz.figure.parallel import frames_in_workers
 
-            return frames_in_workers(self.movie.trace, self.movie.spec, self.workers)
+            return frames_in_workers(self.movie.traces, self.movie.spec, self.workers)
         return (self.movie.frame_rgba(index) for index in range(self.movie.n_frames))
 
 
@@ -112,7 +152,7 @@ def render_scenario(
     options: RenderOptions,
     on_frame: Callable[[int, int], None] | None = None,
     frame_workers: int | None = None,
-    trace: Trace | None = None,
+    traces: list[Trace] | None = None,
 ) -> Path:
     """Write the scenario's animation (or, for a still, its last frame) to ``path``.
 
@@ -120,7 +160,7 @@ def render_scenario(
     to the encoder: how a batch shows each scenario's progress.
     ``frame_workers``: processes drawing frames beside this one (0: none; None:
     as many as spare cores repay, see :func:`adamviz.figure.parallel.auto_frame_workers`).
-    The file is the same bytes whatever the number. ``trace``: the scenario's
+    The file is the same bytes whatever the number. ``traces``: the scenario's
     simulation when the caller already has it (a batch also writes its numbers).
     """
     from adamviz.figure.parallel import auto_frame_workers
@@ -128,7 +168,7 @@ def render_scenario(
 
     if options.fmt not in WRITERS:
         raise ValueError(f"fmt: expected one of {tuple(WRITERS)}, got {options.fmt!r}")
-    movie = animation(scenario, options, trace)
+    movie = animation(scenario, options, traces)
     try:
         workers = auto_frame_workers(movie.n_frames) if frame_workers is None else frame_workers
         fps = options.fps or scenario.render.fps

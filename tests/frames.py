@@ -25,3 +25,25 @@ def pixels_near(frame: np.ndarray, color: str, tolerance: float = 10) -> int:
     alpha = (pixel @ toward) / max(float(toward @ toward), 1e-9)
     residual = np.abs(pixel - alpha[..., None] * toward).max(axis=-1)
     return int(((alpha >= 0.4) & (residual <= tolerance)).sum())
+
+
+def drawn_near(
+    frame: np.ndarray, ax: object, point: tuple[float, float], color: str, radius: int = 2,
+    tolerance: float = 40,
+) -> bool:
+    """Whether ``color`` is drawn within ``radius`` pixels of data ``point`` in ``ax``.
+
+    ``tolerance``: as :func:`pixels_near`'s; the default finds a line's antialiased
+    edges too, and so may take a pale edge of one colour for another.
+    """
+    x, y = ax.transData.transform(point)  # type: ignore[attr-defined]
+    row, column = round(float(frame.shape[0] - y)), round(float(x))
+    window = frame[row - radius : row + radius + 1, column - radius : column + radius + 1]
+    return pixels_near(window, color, tolerance) > 0
+
+
+def region(frame: np.ndarray, bbox: object) -> np.ndarray:
+    """The pixels inside a display-space bbox (matplotlib's, from the bottom left)."""
+    x0, y0, x1, y1 = (round(float(v)) for v in bbox.extents)  # type: ignore[attr-defined]
+    height = frame.shape[0]
+    return frame[max(height - y1, 0) : height - y0, max(x0, 0) : x1]

@@ -14,14 +14,17 @@ from adamviz.scenario import Scenario, load
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BUNDLED = sorted(SCENARIOS.glob("*.yaml"))
-README_SCENARIOS = {"consistent", "noisy", "flip", "near-minimum", "two-scales"}
+README_SCENARIOS = {
+    "consistent", "noisy", "flip", "near-minimum", "two-scales",
+    "sgd-vs-adam", "beta2-memory", "sparse",
+}  # fmt: skip
 WARMUP = 10  # steps before m̂ and √v̂ have seen enough gradients to mean anything
 
 
 @cache
 def run(name: str) -> tuple[Scenario, Trace]:
     scenario = load(SCENARIOS / f"{name}.yaml")
-    return scenario, simulate(scenario)
+    return scenario, simulate(scenario)[0]
 
 
 def ratio(name: str) -> np.ndarray:

@@ -14,13 +14,15 @@ import pytest
 
 from adamviz import __version__
 from adamviz.errors import OutputError
-from adamviz.optim import kernel
+from adamviz.optim.alias import adam
+from adamviz.optim.run import run
+from adamviz.optim.trace import Trace
 from adamviz.scenario import PATTERNS
 from tests.support import HEIGHT, STEPS, WIDTH, assert_exit, invoke, partial_files, tiny_scenario
 
 pytestmark = pytest.mark.usefixtures("in_tmp")
 
-COLUMNS = "step,param,grad,m,v,m_hat,v_hat,ratio,step_size,update,theta"
+COLUMNS = "step,run,param,grad,m,v,m_hat,v_hat,ratio,step_size,update,theta"
 
 # The course page's hand computation (MATH 3850, page 10): two parameters, three steps.
 COURSE = """\
@@ -52,17 +54,17 @@ def all_files() -> set[Path]:
     return {path for path in Path().rglob("*") if path.is_file()}
 
 
-def course_trace() -> kernel.Trace:
-    return kernel.run(COURSE_GRADIENTS, np.zeros(2), 3)
+def course_trace() -> Trace:
+    return run(adam(), COURSE_GRADIENTS, np.zeros(2), 3)
 
 
 def expected_rows() -> Iterator[dict[str, object]]:
-    """The kernel's own numbers, one dict per step and parameter, in CSV column order."""
+    """Adam's own numbers, one dict per step and parameter, in CSV column order."""
     trace = course_trace()
     for t in range(3):
         for p, name in enumerate(("big", "small")):
-            values = [float(getattr(trace, c)[t, p]) for c in COLUMNS.split(",")[2:]]
-            yield dict(zip(COLUMNS.split(","), [t + 1, name, *values], strict=True))
+            values = [float(trace[c][t, p]) for c in COLUMNS.split(",")[3:]]
+            yield dict(zip(COLUMNS.split(","), [t + 1, "adam", name, *values], strict=True))
 
 
 # ----------------------------------------------------------------------------- help and version
@@ -97,7 +99,8 @@ def test_simulate_csv_holds_the_kernels_numbers_bit_for_bit() -> None:
         ("1", "big"), ("1", "small"), ("2", "big"), ("2", "small"), ("3", "big"), ("3", "small"),
     ]  # fmt: skip
     parsed = [
-        {k: int(v) if k == "step" else v if k == "param" else float(v) for k, v in row.items()}
+        {k: int(v) if k == "step" else v if k in ("run", "param") else float(v)
+         for k, v in row.items()}
         for row in rows
     ]
     assert parsed == list(expected_rows())

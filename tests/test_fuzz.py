@@ -91,7 +91,7 @@ def load_or_problems(path: Path) -> Scenario | None:
 def check_simulation(scenario: Scenario) -> None:
     if scenario.steps > MAX_SIMULATED_STEPS:
         return
-    trace = simulate(scenario)
+    [trace] = simulate(scenario)
     for name in ("ratio", "theta"):
         values = np.asarray(getattr(trace, name), dtype=float)
         assert not np.isnan(values).any(), f"NaN in {name}: {values.ravel()[:10]}"
@@ -379,10 +379,10 @@ def check_simulate_cli(folder: Path, text: str) -> None:
     if result.exit_code == 0:
         scenario = load(path)
         header, *rows = csv.reader(io.StringIO(result.stdout))
-        assert header[:3] == ["step", "param", "grad"]
-        assert len(rows) == scenario.steps * len(scenario.param_names)
-        assert {row[1] for row in rows} == set(scenario.param_names)
-        assert not any(math.isnan(float(cell)) for row in rows for cell in row[2:])
+        assert header[:4] == ["step", "run", "param", "grad"]
+        assert len(rows) == scenario.steps * len(scenario.runs()) * len(scenario.param_names)
+        assert {row[2] for row in rows} == set(scenario.param_names)
+        assert not any(math.isnan(float(cell)) for row in rows for cell in row[3:] if cell)
 
 
 def check_process(folder: Path, data: bytes, command: str) -> None:

@@ -161,11 +161,11 @@ def _render(job: Job) -> dict[str, Any]:
     # Simulated once, for the picture and the numbers (a closed loop of 100000
     # steps takes seconds). The batch already renders a scenario per core:
     # frames are drawn here, in order.
-    trace = simulate(scenario)
+    traces = simulate(scenario)
     options = RenderOptions(fmt=job.fmt)
-    render_scenario(scenario, output, options, report, frame_workers=0, trace=trace)
+    render_scenario(scenario, output, options, report, frame_workers=0, traces=traces)
     table = io.StringIO()
-    write_csv(trace, scenario.param_names, table)
+    write_csv(traces, scenario.param_names, table)
     AtomicFile(numbers).write_text(table.getvalue())
     return {
         "scenario_sha256": read.get(key_of(job.scenario), CHANGED_WHILE_READ),

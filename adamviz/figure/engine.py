@@ -1,18 +1,25 @@
-"""Frames of the animation: a Trace drawn in the blog's visual language.
+"""Frames by blitting: the figure drawn once as a background, then only what moves.
 
-The figure is built once: axes, ticks, labels, reference lines, title and
-legend are drawn a single time and kept as a pixel background (blitting). A
-frame restores that background and draws only the artists that move, so a
-frame costs a few milliseconds whatever the figure holds, and is a pure
-function of its step index: frames can be drawn in any order, in parallel, and
-come out identical. This is the only module that imports matplotlib, and it
-uses an explicit ``Figure`` with an Agg canvas, never ``pyplot`` state.
+:class:`Animation` builds the figure once
+(:func:`adamviz.figure.layout.compose`), on an explicit ``Figure`` with an Agg
+canvas, never ``pyplot`` state: axes, ticks, labels, reference lines, title and
+legend are drawn a single time and kept as pixels. A frame restores them, draws
+only the artists the panels declared as moving (a line that grows step by step
+by replaying its own draw calls, recorded once: :mod:`adamviz.figure.growing`),
+and stamps the labels that change (:mod:`adamviz.figure.stamped_text`), so a
+frame costs a few milliseconds whatever the figure holds, and is a pure function
+of its step index: frames can be drawn in any order, in parallel, and come out
+identical. A figure of several runs draws dozens of lines: its frames start from
+a keyframe that holds every line's first steps (a multiple of
+:data:`KEYFRAME_EVERY`), drawn once, and add the steps since. The build and
+every frame are drawn with the theme's rc settings, not the user's
+(:class:`adamviz.figure.theme.RcState`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import matplotlib
 
@@ -20,41 +27,41 @@ matplotlib.use("Agg")  # no display here or in CI; must precede any other matplo
 
 import numpy as np
 from matplotlib.artist import Artist
-from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
+from adamviz.catalog import PANELS
+from adamviz.figure.growing import GrowingLine
+from adamviz.figure.layout import FigureSpec, compose
+from adamviz.figure.panels import ArtistT, RunLook
 from adamviz.figure.stamped_text import StampedText
+from adamviz.figure.theme import (
+    GRADIENT_GREY,
+    MEAN_BLUE,
+    NEWEST_GREY,
+    RATIO_PURPLE,
+    REFERENCE_GREY,
+    RMS_ORANGE,
+    STEP_GREEN,
+    THETA_BLACK,
+    rc_state,
+)
 from adamviz.optim.trace import Trace
 
-# The visual language (DESIGN.md "The picture"): grey lollipops, blue m̂, orange √v̂.
-GRADIENT_GREY = "#9a9a9a"
-NEWEST_GREY = "#4d4d4d"
-MEAN_BLUE = "#1f77b4"
-RMS_ORANGE = "#ff7f0e"
-RATIO_PURPLE = "#6a3d9a"
-STEP_GREEN = "#2ca02c"
-THETA_BLACK = "#222222"
-REFERENCE_GREY = "#b0b0b0"
+# The light theme's colours, imported from here before figure/theme.py held them,
+# the panel names, which the catalog holds, and the spec, which figure/layout.py holds.
+__all__ = [
+    "GRADIENT_GREY", "MEAN_BLUE", "NEWEST_GREY", "PANELS", "RATIO_PURPLE", "REFERENCE_GREY",
+    "RMS_ORANGE", "STEP_GREEN", "THETA_BLACK", "Animation", "FigureSpec",
+]  # fmt: skip
 
-PANELS = ("gradients", "ratio", "step_size", "theta")
-_PANEL_HEIGHT = {"gradients": 2.0, "ratio": 1.0, "step_size": 1.0, "theta": 1.0}
 _DPI = 100  # figure inches × 100 = pixels exactly
 
-
-@dataclass(frozen=True)
-class FigureSpec:
-    """What the picture needs besides the numbers: words, layout and size."""
-
-    title: str
-    param_names: Sequence[str]
-    panels: Sequence[str] = ("gradients", "ratio")
-    width: int = 960
-    height: int = 540
-    #: Per parameter, where its loss has its minimum (a reference line in the θ panel).
-    minima: Sequence[float | None] = field(default_factory=tuple)
+#: With several runs, a keyframe every this many steps: each frame then draws at most
+#: this many steps of each growing line, not all of them (see Animation._draw).
+KEYFRAME_EVERY = 32
 
 
 @dataclass(frozen=True)
@@ -69,250 +76,108 @@ class _Stamp:
     va: str
 
 
-def _padded(lo: float, hi: float, pad: float = 0.08) -> tuple[float, float]:
-    """Limits a little wider than the data, so nothing touches the frame."""
-    if not np.isfinite(lo) or not np.isfinite(hi):
-        lo, hi = -1.0, 1.0
-    if hi == lo:  # a flat line: centre it rather than pin it to an edge
-        half = abs(lo) * 0.5 if lo else 1.0
-        return lo - half, hi + half
-    span = hi - lo
-    return lo - pad * span, hi + pad * span
+def _looks(traces: Sequence[Trace], spec: FigureSpec) -> list[RunLook]:
+    """Each run's name, colour and line style, in order; refuses runs that cannot share a figure."""
+    if not traces:
+        raise ValueError("traces: expected at least one run, got none")
+    first = traces[0]
+    for k, trace in enumerate(traces[1:], start=2):
+        if (trace.steps, trace.params) != (first.steps, first.params):
+            raise ValueError(
+                f"traces: run {k} has {trace.steps} steps × {trace.params} parameters, "
+                f"run 1 {first.steps} × {first.params}: runs share one stream of gradients"
+            )
+    if len(traces) > len(spec.theme.runs):
+        raise ValueError(
+            f"traces: at most {len(spec.theme.runs)} runs fit one figure, got {len(traces)}"
+        )
+    looks = []
+    for k, trace in enumerate(traces):
+        color, linestyle = spec.theme.run(k)
+        width = 2.4 - 0.9 * k / max(1, len(traces) - 1)  # the first widest: see RunLook.width
+        looks.append(RunLook(trace, trace.label or f"run {k + 1}", color, linestyle, width))
+    return looks
 
 
-def _finite(values: np.ndarray) -> np.ndarray:
-    return values[np.isfinite(values)]
+class _Moving:
+    """What each frame redraws, as the layout and the panels declare it.
 
+    The :class:`~adamviz.figure.panels.Host` they are given.
+    """
 
-def _format_value(value: float) -> str:
-    """Three significant digits: short enough to read at a glance, and alike in every column."""
-    return f"{value:.3g}" if np.isfinite(value) else str(value)
+    def __init__(self) -> None:
+        self.artists: list[Artist] = []
+        self.growing: list[bool] = []
+        """Per artist: whether it grows (see :meth:`Host.animate`): its draws can be replayed."""
+        self.updates: list[Callable[[int], None]] = []
+        self.labels: list[tuple[Text, Callable[[int], str]]] = []
 
+    def animate(self, artist: ArtistT, grows: bool = False) -> ArtistT:
+        artist.set_animated(True)
+        self.artists.append(artist)
+        self.growing.append(grows and isinstance(artist, Line2D))
+        return artist
 
-def _format_ratio(value: float) -> str:
-    """The ratio lives in about [-1, 1]: fixed decimals keep its digits from jumping."""
-    return f"{value:.3f}"
+    def on_frame(self, update: Callable[[int], None]) -> None:
+        self.updates.append(update)
+
+    def label(self, placeholder: Text, text_of: Callable[[int], str]) -> None:
+        self.labels.append((placeholder, text_of))
 
 
 class Animation:
-    """A trace drawn frame by frame: ``frame(i)`` shows steps 1..i+1.
+    """Runs drawn frame by frame: ``frame(i)`` shows steps 1..i+1.
 
-    Every limit is chosen from the whole trace up front, so the static
+    ``traces``: one trace, or several runs over the same gradient stream (the
+    same steps and parameters, at most as many as the theme has run colours),
+    in the order of the legend; each is named by its ``label`` ("run k" if it
+    has none). One run is drawn as the figure has always been; several as
+    ``spec.layout`` says (:mod:`adamviz.figure.layout`).
+
+    Every limit is chosen from the whole of every trace up front, so the static
     background never changes and each frame depends on its index alone.
     """
 
-    def __init__(self, trace: Trace, spec: FigureSpec) -> None:
-        unknown = [p for p in spec.panels if p not in PANELS]
-        if unknown or not spec.panels:
-            raise ValueError(f"panels: expected a non-empty list of {PANELS}, got {unknown}")
-        self.trace = trace
+    def __init__(self, traces: Trace | Sequence[Trace], spec: FigureSpec) -> None:
+        self.traces: tuple[Trace, ...] = (traces,) if isinstance(traces, Trace) else tuple(traces)
         self.spec = spec
-        self.figure = Figure(figsize=(spec.width / _DPI, spec.height / _DPI), dpi=_DPI)
-        self.canvas = FigureCanvasAgg(self.figure)
-        self._scale = spec.height / 540  # fonts and lines grow with the picture
-        self._steps = np.arange(1, trace.steps + 1, dtype=np.float64)
-        self._animated: list[Artist] = []
-        self._updaters: list[Callable[[int], None]] = []  # each sets its artists for frame i
-        self._labels: list[tuple[Text, Callable[[int], str]]] = []
+        runs = _looks(self.traces, spec)
+        # The theme's settings, not the user's, for the build and for every frame
+        # (a draw reads rcParams too), and the user's again in between.
+        self._rc = rc_state(spec.theme)
+        self._moving = _Moving()
         self._stamps: list[_Stamp] = []
-        self._build()
-        self._background = self._draw_background()
+        # One run keeps drawing every step each frame: its frames are byte-identical
+        # to the figures committed before keyframes (see _draw).
+        self.keyframe_every = KEYFRAME_EVERY if len(self.traces) > 1 else 0
+        self._keyframe: tuple[int, object] | None = None
+        with self._rc.applied():
+            self.figure = Figure(figsize=(spec.width / _DPI, spec.height / _DPI), dpi=_DPI)
+            self.canvas = FigureCanvasAgg(self.figure)
+            #: Where each panel of each parameter and run is drawn.
+            self.cells = compose(self.figure, runs, spec, self._moving)
+            self._background = self._draw_background()
+            self._growing = self._record_growing()
+
+    @property
+    def trace(self) -> Trace:
+        """The first run's trace (the only one, in a figure of one run)."""
+        return self.traces[0]
 
     @property
     def n_frames(self) -> int:
         return self.trace.steps
 
-    # -- building the figure once -------------------------------------------------
-
-    def _build(self) -> None:
-        spec, s = self.spec, self._scale
-        fig = self.figure
-        fig.set_facecolor("white")
-        heights = [_PANEL_HEIGHT[p] for p in spec.panels]
-        axes = fig.subplots(
-            len(spec.panels),
-            self.trace.params,
-            squeeze=False,
-            sharex=True,
-            gridspec_kw={"height_ratios": heights},
-        )
-        fig.suptitle(spec.title, x=0.01, ha="left", fontsize=15 * s, fontweight="bold")
-        steps = self.trace.steps
-        counter = fig.text(
-            0.99, 0.985, f"step {steps} / {steps}", ha="right", va="top",
-            fontsize=12 * s, color=THETA_BLACK,
-        )  # fmt: skip
-        self._label(counter, lambda i: f"step {i + 1} / {steps}")
-
-        for column in range(self.trace.params):
-            for row, panel in enumerate(spec.panels):
-                ax = axes[row, column]
-                self._style_axes(ax, bottom=row == len(spec.panels) - 1)
-                getattr(self, f"_build_{panel}")(ax, column)
-            name = spec.param_names[column] if column < len(spec.param_names) else f"θ{column}"
-            axes[0, column].set_title(name, fontsize=12 * s, loc="center")
-        self._legend()
-        fig.set_layout_engine("constrained", h_pad=4 / 72 * s, w_pad=6 / 72 * s)
-
-    def _style_axes(self, ax: Axes, bottom: bool) -> None:
-        s = self._scale
-        ax.set_xlim(0, self.trace.steps + 1)
-        ax.tick_params(labelsize=9 * s, length=3 * s, width=0.6 * s)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-        for side in ("left", "bottom"):
-            ax.spines[side].set_linewidth(0.6 * s)
-        if bottom:
-            ax.set_xlabel("step", fontsize=10 * s)
-
-    def _animate(self, artist: Artist) -> Artist:
-        """Mark an artist as redrawn every frame (left out of the background)."""
-        artist.set_animated(True)
-        self._animated.append(artist)
-        return artist
-
-    def _line(self, ax: Axes, color: str, width: float, **kwargs: object) -> Line2D:
-        (line,) = ax.plot([], [], color=color, linewidth=width * self._scale, **kwargs)
-        return self._animate(line)
-
-    def _label(self, placeholder: Text, text_of: Callable[[int], str]) -> None:
-        """A label that changes every frame, stamped where ``placeholder`` stands.
-
-        The placeholder, holding the widest text, is drawn only while the
-        layout is made, so that room is left for the label.
-        """
-        self._labels.append((placeholder, text_of))
-
-    def _value_label(self, ax: Axes, color: str, text_of: Callable[[int], str]) -> None:
-        # Above the panel's top-right corner: inside, a curve would run into it.
-        placeholder = ax.text(
-            1.0, 1.02, "step size -0.000e+00", transform=ax.transAxes, ha="right",
-            va="bottom", fontsize=10 * self._scale, color=color, fontweight="bold",
-        )  # fmt: skip
-        self._label(placeholder, text_of)
-
-    def _build_gradients(self, ax: Axes, column: int) -> None:
-        trace, s = self.trace, self._scale
-        g, m_hat = trace.grad[:, column], trace.m_hat[:, column]
-        rms = np.sqrt(trace.v_hat[:, column])
-        lo = min(0.0, *(_finite(a).min(initial=0.0) for a in (g, m_hat)))
-        hi = max(0.0, *(_finite(a).max(initial=0.0) for a in (g, m_hat, rms)))
-        ax.set_ylim(*_padded(lo, hi))
-        ax.axhline(0.0, color=REFERENCE_GREY, linewidth=0.8 * s, zorder=0)
-
-        # Lollipops thin out as they crowd: stem width and head size follow the
-        # pixels one step gets, so 20 steps and 5000 steps both stay readable.
-        axes_px = self.spec.width / max(1, trace.params) * 0.85
-        px_per_step = axes_px / trace.steps
-        stem_width = float(np.clip(0.35 * px_per_step, 0.4, 1.6)) * s
-        head_size = float(np.clip(0.9 * px_per_step, 0.0, 7.0)) * s
-
-        # One path holds every stem (NaN breaks it between steps): one draw call.
-        stem_x = np.repeat(self._steps, 3)
-        stem_y = np.column_stack([np.zeros_like(g), g, np.full_like(g, np.nan)]).ravel()
-        stems = self._line(ax, GRADIENT_GREY, stem_width / s, zorder=1)
-        heads = self._line(
-            ax, GRADIENT_GREY, 0, marker="o", markersize=head_size, linestyle="none", zorder=2
-        )
-        newest = self._line(
-            ax, NEWEST_GREY, 0, marker="o", markersize=max(head_size, 3.0 * s),
-            linestyle="none", zorder=3,
-        )  # fmt: skip
-        mean = self._line(ax, MEAN_BLUE, 2.2, zorder=4)
-        root = self._line(ax, RMS_ORANGE, 2.2, zorder=4)
-        steps = self._steps
-
-        def draw(i: int) -> None:
-            stems.set_data(stem_x[: 3 * (i + 1)], stem_y[: 3 * (i + 1)])
-            if head_size >= 1.0:
-                heads.set_data(steps[: i + 1], g[: i + 1])
-            newest.set_data(steps[i : i + 1], g[i : i + 1])
-            mean.set_data(steps[: i + 1], m_hat[: i + 1])
-            root.set_data(steps[: i + 1], rms[: i + 1])
-
-        self._updaters.append(draw)
-        ax.set_ylabel("gradient", fontsize=10 * s)
-
-    def _build_ratio(self, ax: Axes, column: int) -> None:
-        s = self._scale
-        ratio = self.trace.ratio[:, column]
-        finite = _finite(ratio)
-        ax.set_ylim(
-            min(-1.15, finite.min(initial=0.0) * 1.08), max(1.15, finite.max(initial=0.0) * 1.08)
-        )
-        ax.axhline(0.0, color=REFERENCE_GREY, linewidth=0.8 * s, zorder=0)
-        for level in (-1.0, 1.0):
-            ax.axhline(level, color=REFERENCE_GREY, linewidth=0.8 * s, linestyle="--", zorder=0)
-        line = self._line(ax, RATIO_PURPLE, 2.0)
-        self._value_label(ax, RATIO_PURPLE, lambda i: f"ratio {_format_ratio(ratio[i])}")
-        steps = self._steps
-
-        def draw(i: int) -> None:
-            line.set_data(steps[: i + 1], ratio[: i + 1])
-
-        self._updaters.append(draw)
-        ax.set_ylabel(r"$\hat{m}/(\sqrt{\hat{v}}+\epsilon)$", fontsize=9 * s)
-
-    def _build_step_size(self, ax: Axes, column: int) -> None:
-        s = self._scale
-        size = self.trace.step_size[:, column]
-        finite = _finite(size)
-        lo, hi = (finite.min(), finite.max()) if finite.size else (1e-3, 1e-3)
-        if lo > 0 and hi / lo > 10:
-            # Spans decades: a log axis keeps both ends readable.
-            ax.set_yscale("log")
-            ax.set_ylim(lo / 1.5, hi * 1.5)
-        else:
-            ax.set_ylim(*_padded(min(0.0, lo), hi))
-        line = self._line(ax, STEP_GREEN, 2.0)
-        self._value_label(ax, STEP_GREEN, lambda i: f"step size {_format_value(size[i])}")
-        steps = self._steps
-
-        def draw(i: int) -> None:
-            line.set_data(steps[: i + 1], size[: i + 1])
-
-        self._updaters.append(draw)
-        ax.set_ylabel(r"$\eta/(\sqrt{\hat{v}}+\epsilon)$", fontsize=9 * s)
-
-    def _build_theta(self, ax: Axes, column: int) -> None:
-        trace, s = self.trace, self._scale
-        theta = np.concatenate([trace.theta0[column : column + 1], trace.theta[:, column]])
-        steps = np.arange(trace.steps + 1, dtype=np.float64)
-        minimum = self.spec.minima[column] if column < len(self.spec.minima) else None
-        lo, hi = _finite(theta).min(initial=0.0), _finite(theta).max(initial=0.0)
-        if minimum is not None:
-            lo, hi = min(lo, minimum), max(hi, minimum)
-            ax.axhline(minimum, color=REFERENCE_GREY, linewidth=0.8 * s, linestyle="--")
-        ax.set_ylim(*_padded(lo, hi))
-        line = self._line(ax, THETA_BLACK, 2.0)
-        self._value_label(ax, THETA_BLACK, lambda i: f"θ {_format_value(theta[i + 1])}")
-
-        def draw(i: int) -> None:
-            line.set_data(steps[: i + 2], theta[: i + 2])
-
-        self._updaters.append(draw)
-        ax.set_ylabel("θ", fontsize=10 * s)
-
-    def _legend(self) -> None:
-        s = self._scale
-        handles = [
-            Line2D([], [], color=GRADIENT_GREY, marker="o", linewidth=1.2 * s, markersize=5 * s),
-            Line2D([], [], color=MEAN_BLUE, linewidth=2.2 * s),
-            Line2D([], [], color=RMS_ORANGE, linewidth=2.2 * s),
-        ]
-        labels = [r"gradient $g$", r"mean $\hat{m}$", r"RMS $\sqrt{\hat{v}}$"]
-        self.figure.legend(
-            handles, labels, loc="outside lower center", ncols=3, frameon=False,
-            fontsize=10 * s, handlelength=1.8,
-        )  # fmt: skip
-
     def _draw_background(self) -> object:
         # Lay out once with every placeholder in place (so the layout leaves room
         # for the labels), then freeze the layout: later draws must not move an
-        # axis. The second draw, without the placeholders, is the background.
-        self.canvas.draw()
+        # axis. Laying out measures every text but paints nothing (what a draw
+        # does first); the one draw, without the placeholders, is the background.
+        engine = self.figure.get_layout_engine()
+        assert engine is not None, "compose sets the layout engine"
+        engine.execute(self.figure)
         self.figure.set_layout_engine("none")
-        for placeholder, text_of in self._labels:
+        for placeholder, text_of in self._moving.labels:
             anchor = placeholder.get_transform().transform(placeholder.get_position())
             stamp = StampedText(
                 placeholder.get_fontproperties(), placeholder.get_color(), self.figure.dpi
@@ -323,20 +188,67 @@ class Animation:
         self.canvas.draw()
         return self.canvas.copy_from_bbox(self.figure.bbox)
 
+    def _record_growing(self) -> list[GrowingLine | None]:
+        """Each growing line's draw calls at its full length (None for the others)."""
+        for update in self._moving.updates:
+            update(self.n_frames - 1)
+        renderer = self.canvas.get_renderer()
+        return [
+            GrowingLine(artist, renderer) if grows else None  # type: ignore[arg-type]
+            for artist, grows in zip(self._moving.artists, self._moving.growing, strict=True)
+        ]
+
     # -- frames ---------------------------------------------------------------------
 
     def _draw(self, index: int) -> memoryview:
         if not 0 <= index < self.n_frames:
             raise IndexError(f"frame {index} out of range 0..{self.n_frames - 1}")
-        self.canvas.restore_region(self._background)
-        for update in self._updaters:
-            update(index)
-        for artist in self._animated:
-            self.figure.draw_artist(artist)
-        pixels = np.asarray(self.canvas.buffer_rgba())
-        for label in self._stamps:
-            label.stamp.draw(pixels, label.text_of(index), label.x, label.y, label.ha, label.va)
+        with self._rc.applied():
+            # Start from the keyframe holding steps 1..baked, and draw the rest of
+            # each growing line on top: a frame's cost stays that of a few steps.
+            baked = self._baked(index)
+            self.canvas.restore_region(self._background if baked == 0 else self._key(baked))
+            self._draw_moving(index, after=baked if baked else -np.inf, everything=True)
+            pixels = np.asarray(self.canvas.buffer_rgba())
+            for label in self._stamps:
+                stamp = label.stamp
+                stamp.draw(pixels, label.text_of(index), label.x, label.y, label.ha, label.va)
         return self.canvas.buffer_rgba()
+
+    def _draw_moving(self, index: int, after: float, everything: bool) -> None:
+        """Frame ``index``'s moving artists, growing lines from past step ``after`` on.
+
+        ``everything``: the artists that do not grow as well (not into a keyframe).
+        """
+        for update in self._moving.updates:
+            update(index)
+        renderer = self.canvas.get_renderer()
+        for artist, growing in zip(self._moving.artists, self._growing, strict=True):
+            if growing is not None:
+                growing.draw(renderer, after, index + 1)
+            elif everything:
+                self.figure.draw_artist(artist)
+
+    def _baked(self, index: int) -> int:
+        """How many steps the keyframe that frame ``index`` starts from holds (0: none).
+
+        Fewer than the frame shows (k <= index), so the newest step is always
+        drawn after the newest lollipop's head, as it is without keyframes.
+        """
+        every = self.keyframe_every
+        return index // every * every if every else 0
+
+    def _key(self, baked: int) -> object:
+        """The background with every growing artist's steps 1..baked drawn: a keyframe.
+
+        It depends on ``baked`` alone, so every frame still depends on its index
+        alone. The latest one is kept: frames drawn in order build each once.
+        """
+        if self._keyframe is None or self._keyframe[0] != baked:
+            self.canvas.restore_region(self._background)
+            self._draw_moving(baked - 1, after=-np.inf, everything=False)
+            self._keyframe = (baked, self.canvas.copy_from_bbox(self.figure.bbox))
+        return self._keyframe[1]
 
     def frame_rgba(self, index: int) -> np.ndarray:
         """The picture after step ``index + 1`` as an H×W×4 view of the canvas itself.

@@ -18,7 +18,7 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
 import numpy as np
@@ -51,12 +51,12 @@ def auto_frame_workers(n_frames: int, cores: int | None = None) -> int:
     return min(spare, n_frames // (MIN_FRAMES // 2))
 
 
-def _start_worker(trace: Trace, spec: FigureSpec) -> None:
+def _start_worker(traces: Sequence[Trace], spec: FigureSpec) -> None:
     global _movie
     # Ctrl-C at a terminal reaches the workers too: the parent decides, and the
     # pool's shutdown ends them without a traceback each.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _movie = Animation(trace, spec)
+    _movie = Animation(traces, spec)
 
 
 def _draw_chunk(start: int, stop: int) -> bytes:
@@ -65,21 +65,26 @@ def _draw_chunk(start: int, stop: int) -> bytes:
 
 
 def frames_in_workers(
-    trace: Trace, spec: FigureSpec, workers: int
+    traces: Trace | Sequence[Trace], spec: FigureSpec, workers: int
 ) -> Generator[np.ndarray, None, None]:
-    """Every frame (H×W×4 RGBA, read-only), in order, drawn by ``workers`` processes."""
+    """Every frame (H×W×4 RGBA, read-only), in order, drawn by ``workers`` processes.
+
+    ``traces`` and ``spec``: what the :class:`Animation` drawn here was given.
+    """
+    traces = (traces,) if isinstance(traces, Trace) else tuple(traces)
+    steps = traces[0].steps
     shape = (spec.height, spec.width, 4)
-    chunks = iter(range(0, trace.steps, CHUNK))
+    chunks = iter(range(0, steps, CHUNK))
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(trace, spec)
+        workers, mp_context=context, initializer=_start_worker, initargs=(traces, spec)
     ) as pool:
         pending: deque[Future[bytes]] = deque()
 
         def submit_next() -> None:
             start = next(chunks, None)
             if start is not None:
-                pending.append(pool.submit(_draw_chunk, start, min(start + CHUNK, trace.steps)))
+                pending.append(pool.submit(_draw_chunk, start, min(start + CHUNK, steps)))
 
         try:
             for _ in range(workers * IN_FLIGHT):

@@ -11,6 +11,8 @@ laying them side by side without kerning is how they are set anyway.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import to_rgb
@@ -32,6 +34,7 @@ class StampedText:
         _, height, descent = probe.get_text_width_height_descent("0Ay|", prop, ismath=False)
         self.ascent, self.descent = int(np.ceil(height - descent)), int(np.ceil(descent))
         self._glyphs: dict[str, tuple[np.ndarray, int]] = {}
+        self._blends: dict[str, _Blend | None] = {}
 
     def _glyph(self, char: str) -> tuple[np.ndarray, int]:
         """The character's coverage (0..1, with _PAD around it) and its advance in pixels."""
@@ -66,18 +69,36 @@ class StampedText:
         top = round(height - baseline_from_bottom) - self.ascent - _PAD
         cursor = round(left) - _PAD
         for char in text:
-            coverage, advance = self._glyph(char)
-            self._paste(pixels, coverage, top, cursor)
-            cursor += advance
+            blend = self._blend(char)
+            if blend is not None:
+                self._paste(pixels, blend, top, cursor)
+            cursor += self._glyph(char)[1]
 
-    def _paste(self, pixels: np.ndarray, coverage: np.ndarray, top: int, left: int) -> None:
-        """Blend the colour over ``pixels`` through ``coverage``, clipped to the picture."""
-        rows = slice(max(top, 0), min(top + coverage.shape[0], pixels.shape[0]))
-        cols = slice(max(left, 0), min(left + coverage.shape[1], pixels.shape[1]))
-        if rows.start >= rows.stop or cols.start >= cols.stop:
+    def _blend(self, char: str) -> _Blend | None:
+        """The character's blend, computed once; None for one that leaves no ink (a space)."""
+        if char not in self._blends:
+            coverage = self._glyph(char)[0][:, :, None]
+            blank = not coverage.any()
+            self._blends[char] = None if blank else _Blend(1 - coverage, self.color * coverage)
+        return self._blends[char]
+
+    def _paste(self, pixels: np.ndarray, blend: _Blend, top: int, left: int) -> None:
+        """Blend the colour over ``pixels`` through the glyph's coverage, clipped to the picture."""
+        height, width = blend.keep.shape[:2]
+        r0, r1 = max(top, 0), min(top + height, pixels.shape[0])
+        c0, c1 = max(left, 0), min(left + width, pixels.shape[1])
+        if r0 >= r1 or c0 >= c1:
             return
-        alpha = coverage[rows.start - top : rows.stop - top, cols.start - left : cols.stop - left]
-        alpha = alpha[:, :, None]
-        region = pixels[rows, cols, :3]
-        blended = region * (1 - alpha) + self.color * alpha
+        within = slice(r0 - top, r1 - top), slice(c0 - left, c1 - left)
+        region = pixels[r0:r1, c0:c1, :3]
+        blended = region * blend.keep[within] + blend.ink[within]
         region[...] = np.rint(blended).astype(np.uint8)
+
+
+class _Blend(NamedTuple):
+    """A glyph's share of a pixel, ready to blend: pixel × keep + ink, as float32."""
+
+    keep: np.ndarray
+    """1 - coverage: how much of the pixel under the glyph stays."""
+    ink: np.ndarray
+    """The colour × coverage: what the glyph adds."""

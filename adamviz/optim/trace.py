@@ -45,6 +45,12 @@ class Trace:
             return getattr(self, name)
         return self.quantities[name]
 
+    def get(self, name: str, default: Array | None = None) -> Array | None:
+        """A quantity by name, or ``default`` where this run has none."""
+        if name not in self:
+            return default
+        return self[name]
+
     def __contains__(self, name: object) -> bool:
         return name in ("grad", "update", "theta") or name in self.quantities
 

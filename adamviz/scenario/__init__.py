@@ -40,7 +40,9 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError
 from adamviz.catalog import PANELS, PATTERNS
 from adamviz.errors import ScenarioError
 from adamviz.scenario.fields import MAX_PARAMETERS, MAX_STEPS, Seed, StepCount
-from adamviz.scenario.models import Optimizer, Parameter, Render, Scenario, draw_gradients
+from adamviz.scenario.models import Parameter, Render, Scenario, draw_gradients
+from adamviz.scenario.optimizers import OptimizerSpec
+from adamviz.scenario.plan import MAX_RUNS, Run
 from adamviz.scenario.problem_text import KeyPath
 from adamviz.scenario.problems import Locator, schema_problem
 from adamviz.scenario.yaml_source import parse, read_text
@@ -48,12 +50,14 @@ from adamviz.streams import GradientStream
 
 __all__ = [
     "MAX_PARAMETERS",
+    "MAX_RUNS",
     "MAX_STEPS",
     "PANELS",
     "PATTERNS",
-    "Optimizer",
+    "OptimizerSpec",
     "Parameter",
     "Render",
+    "Run",
     "Scenario",
     "json_schema",
     "load",

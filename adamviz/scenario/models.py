@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import numpy as np
-from pydantic import AfterValidator, Field, PrivateAttr
+from pydantic import AfterValidator, Field, PrivateAttr, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from adamviz.catalog import DEFAULT_PANELS, PANELS
@@ -21,12 +21,9 @@ from adamviz.scenario.fields import (
     EXPECTED,
     MAX_PARAMETERS,
     MAX_STEPS,
-    Decay,
     Name,
-    NonNegative,
     Number,
     Panel,
-    Positive,
     Seed,
     StepCount,
     StrictModel,
@@ -35,6 +32,13 @@ from adamviz.scenario.fields import (
     expect,
     expect_list,
 )
+from adamviz.scenario.optimizers import (
+    DEFAULT_OPTIMIZER,
+    MODELS,
+    OptimizerEntry,
+    OptimizerSpec,
+    SingleOptimizer,
+)
 from adamviz.scenario.patterns import (
     Array,
     DrawError,
@@ -42,18 +46,11 @@ from adamviz.scenario.patterns import (
     Gradient,
     LossPattern,
     SegmentsPattern,
+    SparsePattern,
 )
+from adamviz.scenario.plan import MAX_RUNS, Run, plan_runs
 from adamviz.scenario.problem_text import KeyPath, dotted
 from adamviz.streams import GradientStream
-
-
-class Optimizer(StrictModel):
-    """Adam's hyperparameters; the defaults are ``torch.optim.Adam``'s."""
-
-    lr: Positive = Field(1e-3, description="Learning rate η (> 0).")
-    beta1: Decay = Field(0.9, description="Decay of the first moment m, in [0, 1).")
-    beta2: Decay = Field(0.999, description="Decay of the second moment v, in [0, 1).")
-    eps: NonNegative = Field(1e-8, description="ε added to √v̂ in the denominator (>= 0).")
 
 
 class Parameter(StrictModel):
@@ -79,6 +76,17 @@ def _unique_names(parameters: list[Parameter]) -> list[Parameter]:
             )
         first[parameter.name] = index
     return parameters
+
+
+def _problem(at: KeyPath, expected: str, found: str) -> PydanticCustomError:
+    """A problem the scenario as a whole finds, at the key ``at`` (from the top)."""
+    return PydanticCustomError(
+        EXPECTED, "expected {expected}", {"expected": expected, "found": found, "at": at}
+    )
+
+
+SweepValue = Annotated[float | bool, expect("a number, or true or false")]
+_SWEEP_VALUES = f"a list of 1 to {MAX_RUNS} values"
 
 
 def _unique_panels(panels: list[str]) -> list[str]:
@@ -122,7 +130,27 @@ class Scenario(StrictModel):
     description: Text = Field("", description="A paragraph a reader sees beside the animation.")
     steps: StepCount = Field(description=f"Number of Adam steps (= frames), 1 to {MAX_STEPS}.")
     seed: Seed = Field(0, description="Seed for every random draw; same seed, same numbers.")
-    optimizer: Optimizer = Field(default_factory=Optimizer, description="Adam's hyperparameters.")
+    # No "| None": written out, the key needs a mapping; left out, it is Adam's defaults.
+    optimizer: SingleOptimizer = Field(
+        None,
+        description="One optimizer (name defaults to adam, with torch's defaults); "
+        "or use 'optimizers' for several.",
+    )
+    optimizers: Annotated[
+        list[OptimizerEntry],
+        expect_list(f"a list of 1 to {MAX_RUNS} optimizers", 1, MAX_RUNS),
+    ] = Field(
+        None,
+        description="Several optimizers side by side, on the same gradients; each a mapping "
+        "with 'name', an optional 'label', and that optimizer's torch keywords.",
+    )
+    sweep: dict[
+        Name, Annotated[list[SweepValue], expect_list(_SWEEP_VALUES, 1, MAX_RUNS)]
+    ] = Field(
+        None,
+        description="Every optimizer once per value (several keys: every combination), "
+        f"at most {MAX_RUNS} runs in all, e.g. {{beta2: [0.9, 0.99, 0.999]}}.",
+    )
     parameters: Annotated[
         list[Parameter],
         expect_list(f"a list of 1 to {MAX_PARAMETERS} parameters", 1, MAX_PARAMETERS),
@@ -133,6 +161,60 @@ class Scenario(StrictModel):
         description="The parameters, one column of the figure each.",
     )
     render: Render = Field(default_factory=Render, description="Frame rate, size and panels.")
+
+    @model_validator(mode="after")
+    def _runs_make_sense(self) -> Scenario:
+        if self.optimizer is not None and self.optimizers is not None:
+            raise _problem(("optimizers",), "either 'optimizer' or 'optimizers'", "both")
+        self._check_sweep()
+        runs = self.runs()
+        if len(runs) > MAX_RUNS:
+            where = ("sweep",) if self.sweep else ("optimizers",)
+            raise _problem(where, f"at most {MAX_RUNS} runs (optimizers × sweep values)",
+                           f"{len(runs)} runs")  # fmt: skip
+        per_optimizer = len(runs) // len(self.optimizer_specs)
+        first: dict[str, int] = {}
+        for index, run in enumerate(runs):
+            if run.label in first:
+                if first[run.label] // per_optimizer == index // per_optimizer:
+                    raise _problem(("sweep",), "each value once", f"{run.label!r} twice")
+                at = ("optimizers", index // per_optimizer, "label")
+                raise _problem(at, "a label of its own for each run", f"{run.label!r} twice")
+            first[run.label] = index
+        return self
+
+    def _check_sweep(self) -> None:
+        for key, values in (self.sweep or {}).items():
+            for spec in self.optimizer_specs:
+                model = type(spec)
+                if key not in model.model_fields or key in ("name", "label"):
+                    takes = ", ".join(k for k in model.model_fields if k not in ("name", "label"))
+                    raise _problem(
+                        ("sweep", key), f"a hyperparameter of every optimizer ({spec.name} takes "
+                        f"{takes})", repr(key),
+                    )  # fmt: skip
+                for index, value in enumerate(values):
+                    try:
+                        model.model_validate({**spec.model_dump(), key: value})
+                    except ValidationError as error:
+                        detail = error.errors()[0]
+                        expected = (detail.get("ctx") or {}).get("expected", detail["msg"])
+                        raise _problem(
+                            ("sweep", key, index), f"{expected} for {spec.name}", repr(value)
+                        ) from None
+
+    @property
+    def optimizer_specs(self) -> list[OptimizerSpec]:
+        """The optimizers as written: ``optimizers``, else ``optimizer``, else Adam's defaults."""
+        if self.optimizers is not None:
+            return list(self.optimizers)
+        if self.optimizer is not None:
+            return [self.optimizer]
+        return [MODELS[DEFAULT_OPTIMIZER](name=DEFAULT_OPTIMIZER)]
+
+    def runs(self) -> list[Run]:
+        """Every optimizer once per sweep value, in order: what the figure shows side by side."""
+        return plan_runs(self.optimizer_specs, self.sweep or {})
 
     # Private, so a YAML file cannot set them and they stay out of dumps and the schema.
     _source: Path = PrivateAttr(default_factory=lambda: Path("<scenario>"))
@@ -157,6 +239,7 @@ class Scenario(StrictModel):
         for parameter in self.parameters:
             spec = parameter.gradient
             pieces = spec.segments if isinstance(spec, SegmentsPattern) else [spec]
+            pieces = [piece.of if isinstance(piece, SparsePattern) else piece for piece in pieces]
             paths += [piece.path for piece in pieces if isinstance(piece, FilePattern)]
         return list(dict.fromkeys(paths))
 
@@ -191,8 +274,11 @@ SMALLEST_GRADIENT = 1.5e-154
 def _unrepresentable_square(column: Array) -> str | None:
     """Why a drawn column cannot go through Adam in float64, naming its first bad step."""
     magnitude = np.abs(column)
+    # NaN compares false with everything, so it is named on its own (a sine of period 1e-320).
     bad = np.flatnonzero(
-        (magnitude > LARGEST_GRADIENT) | ((magnitude < SMALLEST_GRADIENT) & (magnitude > 0))
+        ~np.isfinite(column)
+        | (magnitude > LARGEST_GRADIENT)
+        | ((magnitude < SMALLEST_GRADIENT) & (magnitude > 0))
     )
     if bad.size == 0:
         return None
@@ -221,7 +307,10 @@ def draw_gradients(
             continue
         spec = parameter.gradient
         try:
-            column = spec.materialize(steps, np.random.default_rng(child), folder)
+            # Overflow shows as inf or NaN in the column, named below with its step,
+            # rather than as numpy's warnings on stderr.
+            with np.errstate(all="ignore"):
+                column = spec.materialize(steps, np.random.default_rng(child), folder)
         except DrawError as error:
             problems.extend(error.under(("parameters", index, "gradient")))
         else:

@@ -259,6 +259,52 @@ class SegmentsPattern(Pattern):
         return [piece.steps or 1 for piece in body] + [last.steps or rest], problems
 
 
+OpenLoop = Annotated[
+    ConstantPattern
+    | SequencePattern
+    | SquarePattern
+    | SinePattern
+    | RandomWalkPattern
+    | FilePattern,
+    Field(discriminator="pattern"),
+]
+
+
+class SparsePattern(Pattern):
+    """Mostly 0: each step's gradient is nonzero with probability p (rare features).
+
+    Where it is nonzero it takes the value of the ``of`` pattern at that step,
+    or a draw from N(mean, std) without one. Noise, if any, is added only
+    where the gradient is nonzero, so that 0 stays 0.
+    """
+
+    pattern: Literal["sparse"]
+    p: Annotated[float, Field(gt=0, le=1), expect("a number in (0, 1]")] = Field(
+        description="Probability that a step's gradient is nonzero, in (0, 1]."
+    )
+    of: OpenLoop | None = Field(
+        None, description="An open-loop pattern giving the nonzero values (default: N(mean, std))."
+    )
+    mean: Number = Field(0.0, description="Mean of the nonzero values without 'of'.")
+    std: NonNegative = Field(1.0, description="Std of the nonzero values without 'of' (>= 0).")
+
+    def draw(self, steps: int, rng: np.random.Generator, folder: Path) -> Array:
+        # The coins first, then the values: the documented draw order.
+        coins = gradients.sparse(steps, rng, self.p, np.ones(steps))
+        if self.of is not None:
+            try:
+                values = self.of.materialize(steps, rng, folder)
+            except DrawError as error:
+                raise DrawError(error.under(("of",))) from None
+        else:
+            values = self.mean + gradients.gaussian_noise(steps, rng, self.std)
+        return coins * values
+
+    def materialize(self, steps: int, rng: np.random.Generator, folder: Path) -> Array:
+        values = self.draw(steps, rng, folder)
+        return values + (values != 0) * gradients.gaussian_noise(steps, rng, self.noise)
+
+
 Gradient = Annotated[
     ConstantPattern
     | SequencePattern
@@ -266,6 +312,7 @@ Gradient = Annotated[
     | SinePattern
     | SegmentsPattern
     | RandomWalkPattern
+    | SparsePattern
     | FilePattern
     | LossPattern,
     Field(discriminator="pattern"),

@@ -21,6 +21,7 @@ from adamviz.catalog import PATTERNS
 from adamviz.errors import Problem
 from adamviz.scenario.fields import EXPECTED
 from adamviz.scenario.models import Scenario
+from adamviz.scenario.optimizers import OptimizerSpec
 from adamviz.scenario.problem_text import KeyPath, did_you_mean, dotted, expected_got, found_text
 
 
@@ -47,9 +48,10 @@ class Locator:
 
         The loc is walked beside the models' types: right after a field whose
         type is a tagged union (gradient patterns, optimizers, any other), pydantic
-        inserts the chosen member's tag, which the document does not have.
-        Knowing the union from the type, rather than guessing from the names,
-        keeps a key that merely equals a tag (``{pattern: loss, loss: ...}``,
+        inserts the chosen member's tag, which the document does not have as a
+        key (and may not have at all, where the tag has a default: ``optimizer:``
+        is Adam). Knowing the union from the type, rather than guessing from the
+        names, keeps a key that merely equals a tag (``{pattern: loss, loss: ...}``,
         ``{pattern: "", "": 1}``) a key.
         """
         path: list[str | int] = []
@@ -57,11 +59,9 @@ class Locator:
         annotation: Any = Scenario
         for part in loc:
             union = _tagged_union(annotation)
-            if union is not None:
-                key, members = union
-                if isinstance(node, dict) and node.get(key) == part and part in members:
-                    annotation = members[part]
-                    continue
+            if union is not None and part in union[1]:
+                annotation = union[1][part]
+                continue
             path.append(part)
             annotation = _child(annotation, part)
             try:
@@ -95,7 +95,7 @@ def schema_problem(error: ErrorDetails, locate: Locator) -> Problem:
     if kind == "missing":
         return locate.problem(path, "required key missing")
     if kind == "extra_forbidden":
-        return locate.problem(path, _unknown_key(str(path[-1]), _allowed_keys(loc[:-1])))
+        return locate.problem(path, _unknown_key_of(str(path[-1]), loc[:-1]))
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         return _tag_problem(kind, ctx, _annotation_at(loc), path, locate)
     if kind in ("model_type", "model_attributes_type", "dict_type"):
@@ -116,8 +116,9 @@ def _tag_problem(
     if kind == "union_tag_not_found":
         return locate.problem((*path, key), f"required key missing; expected {choices}")
     value = locate.value((*path, key))
-    known, where = _NARROWER_UNIONS.get(key, ((), ""))
+    known = _NARROWER_UNIONS.get(key, ())
     if value in known and value not in allowed:
+        where = "inside sparse" if path and path[-1] == "of" else "inside segments"
         hint = f" ({value} is not allowed {where})"
     else:
         hint = did_you_mean(value, allowed)
@@ -125,10 +126,8 @@ def _tag_problem(
 
 
 #: Tags whose union is narrower in some places: every pattern is known, but a
-#: segments piece takes only the open-loop ones.
-_NARROWER_UNIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "pattern": (PATTERNS, "inside segments"),
-}
+#: segments piece or a sparse pattern's values take only the open-loop ones.
+_NARROWER_UNIONS: dict[str, tuple[str, ...]] = {"pattern": PATTERNS}
 
 
 def _unknown_key(key: str, allowed: list[str]) -> str:
@@ -149,6 +148,20 @@ def _annotation_at(loc: tuple[str | int, ...]) -> Any:
     return annotation
 
 
+def _unknown_key_of(key: str, loc: tuple[str | int, ...]) -> str:
+    """A key the model at ``loc`` does not have; for an optimizer, the keywords it does take."""
+    allowed = _allowed_keys(loc)
+    model = _unwrap(_annotation_at(loc))
+    if not (isinstance(model, type) and issubclass(model, OptimizerSpec)):
+        return _unknown_key(key, allowed)
+    name = typing.get_args(model.model_fields["name"].annotation)[0]
+    keywords = ", ".join(k for k in allowed if k not in OptimizerSpec.model_fields)
+    close = difflib.get_close_matches(key, allowed, n=1)
+    if close:
+        return f"unknown key; did you mean '{close[0]}'? ({name} takes {keywords})"
+    return f"unknown key; {name} takes {keywords} (and name, label)"
+
+
 def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
     """The field names of the model at ``loc``."""
     annotation = _unwrap(_annotation_at(loc))
@@ -158,9 +171,23 @@ def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
 
 
 def _unwrap(annotation: Any) -> Any:
-    while typing.get_origin(annotation) is Annotated:
-        annotation = typing.get_args(annotation)[0]
-    return annotation
+    """The type under ``Annotated[...]`` and ``X | None`` (an optional key is its X)."""
+    while True:
+        if typing.get_origin(annotation) is Annotated:
+            annotation = typing.get_args(annotation)[0]
+            continue
+        members = _optional_of(annotation)
+        if members is None:
+            return annotation
+        annotation = members
+
+
+def _optional_of(annotation: Any) -> Any:
+    """X for ``X | None``, else None."""
+    if typing.get_origin(annotation) not in (typing.Union, UnionType):
+        return None
+    members = [m for m in typing.get_args(annotation) if m is not type(None)]
+    return members[0] if len(members) == 1 < len(typing.get_args(annotation)) else None
 
 
 class _Tagged:
@@ -191,11 +218,17 @@ def _tagged_union(annotation: Any) -> tuple[str, dict[str, Any]] | None:
     key: str | None = None
     if isinstance(annotation, _Tagged):
         annotation, key = annotation.annotation, annotation.discriminator
-    while typing.get_origin(annotation) is Annotated:
-        annotation, *metadata = typing.get_args(annotation)
-        for item in metadata:
-            if isinstance(item, FieldInfo) and isinstance(item.discriminator, str):
-                key = item.discriminator
+    while True:
+        if typing.get_origin(annotation) is Annotated:
+            annotation, *metadata = typing.get_args(annotation)
+            for item in metadata:
+                if isinstance(item, FieldInfo) and isinstance(item.discriminator, str):
+                    key = item.discriminator
+            continue
+        optional = _optional_of(annotation)
+        if optional is None:
+            break
+        annotation = optional
     if key is None or typing.get_origin(annotation) not in (typing.Union, UnionType):
         return None
     members: dict[str, Any] = {}

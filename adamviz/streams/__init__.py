@@ -11,6 +11,7 @@ from adamviz.streams.patterns import (
     random_walk,
     sequence,
     sine,
+    sparse,
     square,
 )
 from adamviz.streams.recorded import RecordedColumnError, RecordedGradientError, read_recorded
@@ -30,5 +31,6 @@ __all__ = [
     "read_recorded",
     "sequence",
     "sine",
+    "sparse",
     "square",
 ]

@@ -80,6 +80,18 @@ def random_walk(
     return start + np.cumsum(rng.normal(drift, scale, steps))
 
 
+def sparse(steps: int, rng: np.random.Generator, p: float, values: Array) -> Array:
+    """``values`` where a coin of probability ``p`` comes up, 0 elsewhere: rare features.
+
+    Draws ``steps`` uniforms from ``rng`` (one coin per step, whatever ``p``), so
+    changing ``p`` never moves the draws after it.
+    """
+    if not 0 < p <= 1:
+        raise ValueError(f"sparse p must be in (0, 1], got {p}")
+    hits = rng.random(steps) < p
+    return np.where(hits, np.asarray(values, dtype=np.float64), 0.0)
+
+
 def gaussian_noise(steps: int, rng: np.random.Generator, std: float) -> Array:
     """N(0, std) per step. Draws ``steps`` normals even when ``std`` is 0.
 

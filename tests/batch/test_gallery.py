@@ -247,11 +247,11 @@ def test_the_gallery_served_over_http_shows_every_animation_and_links_its_number
             status, head = page.evaluate(
                 "async url => { const r = await fetch(url);"
                 " const b = new Uint8Array(await r.arrayBuffer());"
-                " return [r.status, new TextDecoder().decode(b.slice(0, 40))]; }",
+                " return [r.status, new TextDecoder().decode(b.slice(0, 48))]; }",
                 link,
             )
             assert status == 200, link
             if link.endswith(".csv"):
-                assert head.startswith("step,param,grad,m,v,m_hat,v_hat,ratio"), link
+                assert head.startswith("step,run,param,grad,m,v,m_hat,v_hat,ratio"), link
     finally:
         page.close()

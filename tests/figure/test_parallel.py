@@ -52,3 +52,22 @@ def test_workers_start_only_where_cores_are_spare_and_the_render_is_long() -> No
     assert auto_frame_workers(MIN_FRAMES, cores=4) == 2
     assert auto_frame_workers(MIN_FRAMES, cores=16) == 2  # a worker per 300 frames
     assert auto_frame_workers(100_000, cores=16) == 14
+
+
+def test_workers_draw_the_frames_of_several_runs_as_this_process_does() -> None:
+    from adamviz.figure.engine import Animation, FigureSpec
+    from adamviz.figure.parallel import frames_in_workers
+    from adamviz.optim.alias import create
+    from adamviz.optim.run import run
+
+    grads = np.column_stack([np.sin(np.arange(STEPS) / 3.0), np.ones(STEPS)])
+    traces = [
+        run(create(name), grads, np.zeros(2), STEPS, name) for name in ("sgd", "rmsprop", "adam")
+    ]
+    spec = FigureSpec("Runs in parallel", ["w", "v"], ("gradients", "update"), 320, 180)
+    here = Animation(traces, spec)
+    serial = [np.array(here.frame_rgba(i)) for i in range(STEPS)]
+    drawn = [np.array(frame) for frame in frames_in_workers(traces, spec, 2)]
+    assert len(drawn) == STEPS
+    for index, (a, b) in enumerate(zip(serial, drawn, strict=True)):
+        np.testing.assert_array_equal(a, b, err_msg=f"frame {index}")

@@ -11,8 +11,9 @@ from adamviz.figure.engine import (
     Animation,
     FigureSpec,
 )
-from adamviz.optim import kernel
-from adamviz.optim.kernel import AdamConfig
+from adamviz.optim.alias import adam
+from adamviz.optim.run import run
+from adamviz.optim.trace import Trace
 from tests.frames import HEIGHT, STEPS, WIDTH, pixels_near
 
 
@@ -53,7 +54,7 @@ def color_near(frame: np.ndarray, ax: object, point: tuple[float, float], color:
 
 
 def test_the_curves_are_drawn_where_their_numbers_are(
-    movie: Animation, trace: kernel.Trace
+    movie: Animation, trace: Trace
 ) -> None:
     frame = movie.frame(STEPS - 1)
     # Parameter b alternates ±0.1: m̂ stays near 0 while √v̂ stays near 0.1,
@@ -66,7 +67,7 @@ def test_the_curves_are_drawn_where_their_numbers_are(
         assert not color_near(frame, ax, (step, -rms), RMS_ORANGE), step
 
 
-def test_only_the_shown_steps_are_drawn(movie: Animation, trace: kernel.Trace) -> None:
+def test_only_the_shown_steps_are_drawn(movie: Animation, trace: Trace) -> None:
     frame = movie.frame(2)  # steps 1..3 shown
     ax = movie.figure.axes[1]
     assert color_near(frame, ax, (3, trace.m_hat[2, 1]), MEAN_BLUE)
@@ -75,13 +76,13 @@ def test_only_the_shown_steps_are_drawn(movie: Animation, trace: kernel.Trace) -
 
 def test_step_size_spanning_decades_gets_a_log_axis() -> None:
     grads = np.column_stack([np.r_[1e-4, np.full(9, 10.0)]])
-    trace = kernel.run(grads, np.zeros(1), 10)
+    trace = run(adam(), grads, np.zeros(1), 10)
     movie = Animation(trace, FigureSpec("t", ["w"], ("gradients", "step_size"), 320, 180))
     assert movie.figure.axes[1].get_yscale() == "log"
 
 
 def test_all_zero_gradients_still_give_finite_limits() -> None:
-    trace = kernel.run(np.zeros((5, 1)), np.zeros(1), 5, AdamConfig(eps=0.0))
+    trace = run(adam(eps=0.0), np.zeros((5, 1)), np.zeros(1), 5)
     movie = Animation(trace, FigureSpec("t", ["w"], ("gradients", "ratio", "step_size", "theta"),
                                         320, 180))  # fmt: skip
     for ax in movie.figure.axes:
@@ -89,9 +90,17 @@ def test_all_zero_gradients_still_give_finite_limits() -> None:
     assert movie.frame(4).shape == (180, 320, 3)
 
 
-def test_the_loader_and_the_renderer_know_the_same_panels() -> None:
-    # Kept in two places on purpose: the loader must not import matplotlib.
-    from adamviz.figure.engine import PANELS as DRAWN
-    from adamviz.scenario import PANELS as ACCEPTED
+def test_growing_lines_replayed_draw_the_pixels_line2d_draws(trace: Trace) -> None:
+    # A frame replays each growing line's recorded draw calls, cut to the steps
+    # it shows: exactly what Line2D.draw makes for those steps, frame by frame.
+    spec = FigureSpec("t", ["w", "b"], ("gradients", "ratio", "step_size", "theta"), 320, 180)
+    replayed, drawn = Animation(trace, spec), Animation(trace, spec)
+    drawn._growing = [None] * len(drawn._growing)  # every artist by its own draw
+    assert any(g is not None for g in replayed._growing)
+    for index in range(drawn.n_frames):
+        np.testing.assert_array_equal(replayed.frame(index), drawn.frame(index))
 
-    assert tuple(ACCEPTED) == tuple(DRAWN)
+
+def test_one_run_starts_every_frame_from_the_background(movie: Animation) -> None:
+    # No keyframes: the committed figures of one run stay byte for byte the same.
+    assert movie.keyframe_every == 0

@@ -70,7 +70,19 @@ def test_full_scenario_round_trips() -> None:
         "description": "One paragraph a reader sees beside the animation.",
         "steps": 6,
         "seed": 7,
-        "optimizer": {"lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6},
+        "optimizer": {
+            "name": "adam",  # a mapping without a name is Adam, as it always was
+            "label": None,
+            "lr": 0.01,
+            "beta1": 0.8,
+            "beta2": 0.99,
+            "eps": 1e-6,
+            "weight_decay": 0.0,
+            "amsgrad": False,
+            "bias_correction": True,
+        },
+        "optimizers": None,
+        "sweep": None,
         "parameters": [
             {
                 "name": "w",
@@ -110,7 +122,12 @@ def test_defaults_are_torch_adams_and_two_panels() -> None:
     )
     assert loaded.description == ""
     assert loaded.seed == 0
-    assert loaded.optimizer.model_dump() == {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
+    [run] = loaded.runs()
+    assert (run.label, run.name) == ("adam", "adam")
+    assert run.hyperparameters() == {
+        "lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8,
+        "weight_decay": 0.0, "amsgrad": False, "bias_correction": True,
+    }  # fmt: skip
     assert loaded.render.model_dump() == {
         "fps": 20,
         "width": 960,
@@ -297,7 +314,7 @@ render:
 
 G = "parameters[0].gradient"  # keeps the expected lines below readable
 NAME_EXPECTED = "expected a non-empty string without control characters"
-PATTERNS_LIST = "constant, sequence, square, sine, segments, random_walk, file, loss"
+PATTERNS_LIST = "constant, sequence, square, sine, segments, random_walk, sparse, file, loss"
 CONSTANT = "pattern: constant\n      value: 1.0"
 
 
@@ -623,7 +640,7 @@ MISTAKES = [
         "[gradients, ration]",
         [
             "x.yaml:14: render.panels[1]: expected one of gradients, ratio, step_size, theta, "
-            "got 'ration' (did you mean 'ratio'?)"
+            "update, got 'ration' (did you mean 'ratio'?)"
         ],
     ),
     (
@@ -636,7 +653,7 @@ MISTAKES = [
         "[]",
         [
             "x.yaml:14: render.panels: expected a non-empty list of panels (gradients, ratio, "
-            "step_size, theta), got an empty list"
+            "step_size, theta, update), got an empty list"
         ],
     ),
 ]
