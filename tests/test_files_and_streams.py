@@ -11,14 +11,17 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import imageio.v3 as iio
 import pytest
 
 from adamviz.batch import run as batch_run
+from adamviz.figure import engine
 from adamviz.output.atomic import AtomicFile
+from adamviz.output.interrupt import STOP_SIGNALS
 from tests.support import (
     ADAMVIZ,
     HEIGHT,
@@ -287,5 +290,37 @@ def test_an_interruption_just_before_the_rename_leaves_no_partial(
     Path("x.gif").write_bytes(GOOD)
     result = invoke("render", tiny, "-o", "x.gif")
     assert result.exit_code == 1 and result.stderr.splitlines()[-1] == "Aborted!"
+    assert Path("x.gif").read_bytes() == GOOD
+    assert partial_files(Path()) == []
+
+
+@pytest.fixture
+def signal_handlers() -> Iterator[None]:
+    """The stop signals' handlers as they were: a stop leaves them ignored, for the exit."""
+    saved = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    yield
+    for signum, handler in saved.items():
+        signal.signal(signum, handler)
+
+
+@pytest.mark.usefixtures("signal_handlers")
+def test_an_interruption_disguised_by_the_code_it_landed_in_is_still_one(
+    tiny: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Raised inside matplotlib's renderer, Ctrl-C can come out as "Invalid bounding box"."""
+    original = engine.Animation.frame_rgba
+
+    def disguised(self: engine.Animation, index: int) -> Any:
+        if index == 2:
+            try:
+                signal.raise_signal(signal.SIGINT)
+            except KeyboardInterrupt:
+                raise ValueError("Invalid bounding box") from None
+        return original(self, index)
+
+    monkeypatch.setattr(engine.Animation, "frame_rgba", disguised)
+    Path("x.gif").write_bytes(GOOD)
+    result = invoke("render", tiny, "-o", "x.gif")
+    assert result.exit_code == 1 and result.stderr.splitlines()[-1] == "Aborted!", result.stderr
     assert Path("x.gif").read_bytes() == GOOD
     assert partial_files(Path()) == []

@@ -40,6 +40,8 @@ _busy = False
 INTERRUPTED = 130
 #: How often a local worker looks whether its batch is still there.
 PARENT_POLL_SECONDS = 0.2
+#: How long an orphaned worker gives its render's cleanup before it leaves regardless.
+ORPHAN_GRACE_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,13 @@ def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(PARENT_POLL_SECONDS)
     os.kill(os.getpid(), signal.SIGTERM)
+    # Should the signal be ignored by now (a stop already under way), leave anyway,
+    # once the cleanup has had its moment.
+    time.sleep(ORPHAN_GRACE_SECONDS)
+    from adamviz.output.atomic import discard_leftovers
+
+    discard_leftovers()
+    os._exit(INTERRUPTED)
 
 
 def _on_terminate(signum: int, frame: FrameType | None) -> None:
@@ -115,24 +124,37 @@ def run_job(job: Job) -> Outcome:
     """Render one scenario; never raises for a problem the user can fix."""
     global _busy
     start = time.perf_counter()
-    _busy = True
     try:
-        if _progress is not None:
-            _progress.put(("start", Path(job.output).name, os.getpid()))
-        facts = _render(job)
-    except AdamvizError as error:
+        _busy = True
+        try:
+            if _progress is not None:
+                _progress.put(("start", Path(job.output).name, os.getpid()))
+            facts = _render(job)
+        finally:
+            _busy = False
+    except BaseException as error:  # a stop landing in the finally above ends here too
+        _exit_if_stopped(error)
+        if not isinstance(error, AdamvizError):
+            raise
         lines = tuple(job.as_typed(line) for line in error.lines())
         return Outcome(job, time.perf_counter() - start, lines)
-    except KeyboardInterrupt:
-        if _progress is not None:  # a local worker stopped by the batch
-            from adamviz.output.atomic import discard_leftovers
-
-            discard_leftovers()
-            os._exit(INTERRUPTED)
-        raise
-    finally:
-        _busy = False
     return Outcome(job, time.perf_counter() - start, facts=facts)
+
+
+def _exit_if_stopped(error: BaseException) -> None:
+    """A local worker stopped by the batch ends here, its render unwound, without a traceback.
+
+    Whatever the error: an interruption raised inside C code can come out as
+    that code's own error, or as a failure it caused.
+    """
+    from adamviz.output.interrupt import stop_requested
+
+    stopped = isinstance(error, KeyboardInterrupt) or stop_requested()
+    if _progress is not None and stopped:
+        from adamviz.output.atomic import discard_leftovers
+
+        discard_leftovers()
+        os._exit(INTERRUPTED)
 
 
 def _render(job: Job) -> dict[str, Any]:

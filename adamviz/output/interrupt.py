@@ -15,6 +15,9 @@ Two things can go wrong with that, and are handled here:
   writers check for it at safe points (each frame, each rename): a dropped
   interruption stops the command a frame later, and never lets a file be
   committed. The dropped one is not printed.
+- Raised inside C code (matplotlib's renderer), the interruption can come
+  out as that code's own error; once a stop was asked for, whatever error
+  ends the command is reported as the interruption it is.
 - Some steps must not be cut in two: an interruption inside ``Popen`` leaves
   ffmpeg running with nobody to stop it (and it writes its file after the
   cleanup). Inside :func:`shielded` a stop is only remembered, and raised
@@ -65,6 +68,10 @@ def shielded() -> Iterator[None]:
         _shielded -= 1
     if not _shielded:
         raise_if_stopping()
+
+
+def stop_requested() -> bool:
+    return _requested
 
 
 def raise_if_stopping() -> None:
@@ -121,6 +128,11 @@ def stopped_by_signals() -> Iterator[None]:
         # turn the exit into a traceback.
         raise
     except BaseException:
+        if _requested:
+            # The interruption, in another guise: raised inside C code, it can
+            # come out as that code's own error (matplotlib's "Invalid
+            # bounding box"), or as a failure it caused (ffmpeg stopped).
+            raise Stopped from None
         _restore(previous)
         raise
     else:
