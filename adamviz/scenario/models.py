@@ -186,9 +186,9 @@ class Scenario(StrictModel):
     def _check_sweep(self) -> None:
         for key, values in (self.sweep or {}).items():
             for spec in self.optimizer_specs:
-                model = type(spec)
-                if key not in model.model_fields or key in ("name", "label"):
-                    takes = ", ".join(k for k in model.model_fields if k not in ("name", "label"))
+                model, keywords = type(spec), spec.hyperparameters()
+                if key not in keywords:
+                    takes = ", ".join(keywords)
                     raise _problem(
                         ("sweep", key), f"a hyperparameter of every optimizer ({spec.name} takes "
                         f"{takes})", repr(key),
