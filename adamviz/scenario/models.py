@@ -50,6 +50,7 @@ from adamviz.scenario.patterns import (
 )
 from adamviz.scenario.plan import MAX_RUNS, Run, plan_runs
 from adamviz.scenario.problem_text import KeyPath, dotted
+from adamviz.scenario.recorded_steps import recorded_steps
 from adamviz.streams import GradientStream
 
 
@@ -128,7 +129,12 @@ class Scenario(StrictModel):
 
     title: Name = Field(description="Shown above the animation.")
     description: Text = Field("", description="A paragraph a reader sees beside the animation.")
-    steps: StepCount = Field(description=f"Number of Adam steps (= frames), 1 to {MAX_STEPS}.")
+    # Left out, it is the recorded files' length: ``load`` fills it in (recorded_steps).
+    steps: StepCount = Field(
+        None,
+        description=f"Number of optimizer steps (= frames), 1 to {MAX_STEPS}; may be left out "
+        "when gradients come from files ({pattern: file}): as many steps as they have rows.",
+    )
     seed: Seed = Field(0, description="Seed for every random draw; same seed, same numbers.")
     # No "| None": written out, the key needs a mapping; left out, it is Adam's defaults.
     optimizer: SingleOptimizer = Field(
@@ -254,9 +260,13 @@ class Scenario(StrictModel):
         in code names a missing file or too few values.
         """
         if self._stream is None:
-            stream, problems = draw_gradients(
-                self.steps, self.seed, self.parameters, self.source.parent
-            )
+            folder = self.source.parent
+            steps, problems = self.steps, []
+            if steps is None:  # built in code without steps: ``load`` would have filled it in
+                steps, problems = recorded_steps([p.gradient for p in self.parameters], folder)
+            stream = None
+            if steps is not None:
+                stream, problems = draw_gradients(steps, self.seed, self.parameters, folder)
             if stream is None:
                 raise ScenarioError(
                     [Problem(str(self.source), None, dotted(p), m) for p, m in problems]
