@@ -20,19 +20,18 @@ from adamviz.scenario import load
 
 Array = np.ndarray[Any, np.dtype[np.float64]]
 
-#: Where a value is smaller than this fraction of the largest magnitude it has had so far
-#: (a first moment crossing zero), it is the difference of larger terms and carries their
-#: rounding: its error is measured against that fraction of its size instead.
-FLOOR = 1e-3
+def normwise_error(ours: Array, theirs: Array) -> Array:
+    """Per entry, the largest |ours - theirs| over the steps, relative to the largest |theirs|.
 
-
-def relative_error(ours: Array, theirs: Array) -> Array:
-    """|ours - theirs| relative to theirs, per step and entry (see :data:`FLOOR`)."""
-    size = np.maximum.accumulate(np.abs(theirs), axis=0)
-    scale = np.maximum(np.abs(theirs), FLOOR * size)
+    How far apart the two curves of a figure are, as a fraction of their size;
+    unlike a step-by-step relative error, it does not blow up where a first
+    moment crosses zero and is the difference of much larger terms.
+    """
+    kept = ~np.isnan(theirs)
+    gap = np.where(kept, np.abs(ours - theirs), 0.0).max(axis=0)
+    size = np.where(kept, np.abs(theirs), 0.0).max(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        error = np.abs(ours - theirs) / scale
-    return np.where(ours == theirs, 0.0, error)  # 0 against 0 is exact, not NaN
+        return np.where(gap == 0, 0.0, gap / size)
 
 
 def read_torch_state(path: Path, labels: list[str]) -> dict[str, Array]:
@@ -52,7 +51,7 @@ def read_torch_state(path: Path, labels: list[str]) -> dict[str, Array]:
 
 
 def replay_errors(path: str | os.PathLike[str]) -> dict[str, float]:
-    """For a run saved by :meth:`Recorder.save`: the largest :func:`relative_error`, by quantity.
+    """For a run saved by :meth:`Recorder.save`: the largest :func:`normwise_error`, by quantity.
 
     adamviz simulates the saved scenario (as ``adamviz simulate`` does) and
     compares every quantity torch kept (``m``, ``v``, ..., and ``theta``) at every
@@ -67,7 +66,5 @@ def replay_errors(path: str | os.PathLike[str]) -> dict[str, float]:
     theirs = read_torch_state(state_file, scenario.param_names)
     errors: dict[str, float] = {}
     for name, values in theirs.items():
-        kept = ~np.isnan(values)
-        ours = trace[name][: len(values)]
-        errors[name] = float(relative_error(ours, values)[kept].max(initial=0.0))
+        errors[name] = float(normwise_error(trace[name][: len(values)], values).max(initial=0.0))
     return errors
