@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -233,18 +233,21 @@ class Recorder:
         *,
         title: str | None = None,
         description: str | None = None,
+        render: Mapping[str, Any] | None = None,
     ) -> Path:
         """Write the scenario that replays this run, the gradients beside it, and torch's state.
 
         ``runs/mlp.yaml`` gets ``runs/mlp.csv`` (a ``step`` column, then one
         column per entry, by name) and ``runs/mlp.torch.csv`` (torch's own
         state after each step, in the columns ``adamviz simulate --csv`` uses).
-        Returns the scenario's path. Raises :class:`CaptureError` if the run
-        cannot be replayed as recorded.
+        ``render`` is the scenario's render section, as in a YAML file
+        (``{"panels": ["gradients", "ratio", "theta"]}``). Returns the
+        scenario's path. Raises :class:`CaptureError` if the run cannot be
+        replayed as recorded, or the scenario would not load.
         """
         from adamviz.capture.save import save
 
-        return save(self, Path(path), title=title, description=description)
+        return save(self, Path(path), title=title, description=description, render=render)
 
 
 def _scalar(value: Any, entry: Entry, size: int) -> float:

@@ -20,6 +20,7 @@ from adamviz.scenario import load
 
 Array = np.ndarray[Any, np.dtype[np.float64]]
 
+
 def normwise_error(ours: Array, theirs: Array) -> Array:
     """Per entry, the largest |ours - theirs| over the steps, relative to the largest |theirs|.
 

@@ -17,8 +17,9 @@ import io
 import math
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -37,7 +38,14 @@ def files_for(path: Path) -> tuple[Path, Path]:
     return path.with_suffix(".csv"), path.with_suffix(".torch.csv")
 
 
-def save(recorder: Recorder, path: Path, *, title: str | None, description: str | None) -> Path:
+def save(
+    recorder: Recorder,
+    path: Path,
+    *,
+    title: str | None,
+    description: str | None,
+    render: Mapping[str, Any] | None = None,
+) -> Path:
     if path.suffix.lower() not in SCENARIO_SUFFIXES:
         raise CaptureError(f"expected a scenario file name ending in .yaml or .yml, got '{path}'")
     problems = recorder.problems()
@@ -54,8 +62,11 @@ def save(recorder: Recorder, path: Path, *, title: str | None, description: str 
     if problems:
         raise CaptureError("\n".join(f"cannot save the run: {p}" for p in problems))
     gradients_file, state_file = files_for(path)
+    data = _scenario(recorder, gradients_file.name, title, description)
+    if render:
+        data["render"] = dict(render)
     text = dump(
-        _scenario(recorder, gradients_file.name, title, description),
+        data,
         comment=_comment(recorder, gradients_file.name, state_file.name),
     )
     _write(gradients_file, _gradients_csv(recorder))
