@@ -33,8 +33,8 @@ steps the gradients are large and agree (the untrained network is far off the ta
 and √v̂ are close, the ratio is near ±1, and the weights take full steps. Within about 30 \
 steps they shrink and turn into minibatch noise: m̂ falls to zero while √v̂, which \
 remembers about 1000 steps (β2 = 0.999), comes down slowly, and the ratio settles near 0, \
-so the steps get small without any schedule. The first-layer weight's gradients are a \
-hundred times smaller than the output bias's, yet its ratio swings as wide: Adam sizes \
+so the steps get small without any schedule. The first-layer weight's gradients are about \
+thirty times smaller than the output bias's, yet its ratio swings as wide: Adam sizes \
 each weight's steps by that weight's own gradients. The bottom row is the weights \
 themselves.\
 """
