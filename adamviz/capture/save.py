@@ -7,7 +7,7 @@ entry, named as the entries are; ``runs/mlp.torch.csv`` holds what torch kept,
 one row per step and entry, in the columns ``adamviz simulate --csv`` writes
 (``step, param, m, v, ..., theta``), so the two can be set side by side.
 Every number is written as ``repr`` writes it, so it reads back bit for bit.
-Each file is written whole to a temporary and renamed, scenario last.
+Nothing is written unless all of it is, and the scenario loads.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import csv
 import io
 import math
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -69,13 +70,12 @@ def save(
         data,
         comment=_comment(recorder, gradients_file.name, state_file.name),
     )
-    _write(gradients_file, _gradients_csv(recorder))
-    _write(state_file, _state_csv(recorder))
-    _write(path, text)
-    try:  # what was written must load: the scenario is only worth writing if it replays
-        load(path)
-    except ScenarioError as error:
-        raise CaptureError(f"the saved scenario does not load: {error}") from None
+    files = {
+        gradients_file.name: _gradients_csv(recorder),
+        state_file.name: _state_csv(recorder),
+        path.name: text,  # last: the scenario appears only once what it reads is there
+    }
+    _publish(path, files)
     return path
 
 
@@ -144,25 +144,30 @@ def _state_csv(recorder: Recorder) -> str:
     return out.getvalue()
 
 
-def _write(path: Path, text: str) -> None:
-    """``text`` to ``path`` whole or not at all: a temporary beside it, renamed over it."""
+def _publish(path: Path, files: dict[str, str]) -> None:
+    """Write ``files`` beside ``path`` whole or not at all, once the scenario among them loads.
+
+    They are written into a hidden folder beside ``path`` first and the
+    scenario loaded from there (it reads its gradients by relative name), so a
+    scenario that would not load, or a full disk, leaves an earlier run as it was.
+    """
     folder = path.parent
+    staging: Path | None = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=folder)
+        staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".partial", dir=folder))
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8", newline="")
         try:
-            os.fchmod(handle, 0o666 & ~_umask())  # as open() would make it, not mkstemp's 0600
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-                file.write(text)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+            load(staging / path.name)
+        except ScenarioError as error:
+            lines = str(error).replace(str(staging / path.name), str(path))
+            raise CaptureError(f"the saved scenario would not load: {lines}") from None
+        for name in files:
+            os.replace(staging / name, folder / name)
     except OSError as error:
-        raise CaptureError(f"cannot write '{path}': {error.strerror or error}") from None
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+        where = error.filename or path
+        raise CaptureError(f"cannot write '{where}': {error.strerror or error}") from None
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)

@@ -140,7 +140,7 @@ def test_a_parameter_the_optimizer_does_not_step_is_refused(model: Any) -> None:
 def save_refused(recorder: Recorder, path: str = "run.yaml") -> str:
     with pytest.raises(CaptureError) as caught:
         recorder.save(path)
-    assert not list(Path().iterdir()), "nothing is written"
+    assert not list(Path().rglob("*.*")), "nothing is written"
     return str(caught.value)
 
 
@@ -223,3 +223,25 @@ def test_after_remove_nothing_more_is_recorded(model: Any) -> None:
     assert recorder.steps == 3
     recorder.save("run.yaml")
     assert Path("run.csv").read_text().count("\n") == 4  # a header and 3 steps
+
+
+def test_a_scenario_that_would_not_load_is_not_written(model: Any) -> None:
+    # torch accepts lr=0; a scenario does not (nothing would move): said, and nothing written.
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.0)
+    recorder = Recorder(model, optimizer, ["2.bias"])
+    step(model, optimizer)
+    assert save_refused(recorder, "runs/run.yaml") == (
+        "the saved scenario would not load: runs/run.yaml:10: optimizer.lr: expected a number "
+        "> 0, got 0.0"
+    )
+
+
+def test_saving_again_replaces_the_earlier_run(model: Any) -> None:
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    recorder = Recorder(model, optimizer, ["2.bias"])
+    step(model, optimizer)
+    recorder.save("run.yaml")
+    step(model, optimizer)
+    recorder.save("run.yaml")
+    assert sorted(p.name for p in Path().iterdir()) == ["run.csv", "run.torch.csv", "run.yaml"]
+    assert Path("run.csv").read_text().count("\n") == 3
