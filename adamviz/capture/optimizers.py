@@ -12,6 +12,7 @@ module and name.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import sys
 from collections.abc import Mapping
@@ -68,6 +69,12 @@ def adamviz_name(optimizer: Any) -> str:
     )
 
 
+@functools.cache
+def _keywords(name: str) -> Mapping[str, inspect.Parameter]:
+    """The keywords of adamviz's factory ``name``: torch's names (read once, checked each step)."""
+    return inspect.signature(FACTORIES[name]).parameters
+
+
 def translate(
     optimizer: Any, group: Mapping[str, Any]
 ) -> tuple[str, dict[str, float | bool], bool]:
@@ -80,7 +87,7 @@ def translate(
     name = adamviz_name(optimizer)
     if name in ("adam", "adamw") and bool(group.get("decoupled_weight_decay", name == "adamw")):
         name = "adamw"  # torch's AdamW is Adam with decoupled_weight_decay=True
-    keywords = inspect.signature(FACTORIES[name]).parameters
+    keywords = _keywords(name)
     hyperparameters: dict[str, float | bool] = {}
     maximize = False
     for key in optimizer.defaults:

@@ -166,21 +166,22 @@ class Recorder:
         return values
 
     def _check_hyperparameters(self, step: int) -> None:
-        now = self._translated()
-        if now == (self.name, self.hyperparameters, self.maximize):
+        # Inside a hook: a problem is kept for save() to report, never raised into the loop.
+        first = {"name": self.name, "maximize": self.maximize, **self.hyperparameters}
+        try:
+            name, hyperparameters, maximize = self._translated()
+        except CaptureError as error:
+            self._problem("changed", f"at step {step}: {error}")
             return
-        if now[0] != self.name or now[2] != self.maximize:
-            what = "name" if now[0] != self.name else "maximize"
-        else:
-            what = next(k for k in self.hyperparameters if now[1].get(k) != self.hyperparameters[k])
-        old = {"name": self.name, "maximize": self.maximize}.get(what, self.hyperparameters[what])
-        new = {"name": now[0], "maximize": now[2]}.get(what, now[1].get(what))
-        self._problem(
-            "changed",
-            f"the optimizer's {what} changed at step {step}, from {old!r} to "
-            f"{new!r} (a scheduler?); a scenario replays one set of hyperparameters, "
-            "so record a run without the change",
-        )
+        now = {"name": name, "maximize": maximize, **hyperparameters}
+        what = next((k for k in {**first, **now} if first.get(k) != now.get(k)), None)
+        if what is not None:
+            self._problem(
+                "changed",
+                f"the optimizer's {what} changed at step {step}, from {first.get(what)!r} to "
+                f"{now.get(what)!r} (a scheduler?); a scenario replays one set of "
+                "hyperparameters, so record a run without the change",
+            )
 
     # -- helpers ------------------------------------------------------------------------------
 

@@ -245,3 +245,14 @@ def test_saving_again_replaces_the_earlier_run(model: Any) -> None:
     recorder.save("run.yaml")
     assert sorted(p.name for p in Path().iterdir()) == ["run.csv", "run.torch.csv", "run.yaml"]
     assert Path("run.csv").read_text().count("\n") == 3
+
+
+def test_any_hyperparameter_changed_during_the_run_is_named_at_save(model: Any) -> None:
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    recorder = Recorder(model, optimizer, ["2.bias"])
+    step(model, optimizer)
+    optimizer.param_groups[0]["weight_decay"] = 0.1
+    step(model, optimizer)  # the loop goes on: the problem waits for save
+    assert save_refused(recorder).startswith(
+        "cannot save the run: the optimizer's weight_decay changed at step 2, from 0.0 to 0.1"
+    )
