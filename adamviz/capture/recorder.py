@@ -51,6 +51,19 @@ class Recorder:
         for entry, tensor in zip(self.entries, self._tensors, strict=True):
             if tensor.is_complex():
                 raise CaptureError(f"entry {entry.label!r}: complex parameters cannot be replayed")
+        # Entries grouped by tensor, so that each step reads each tensor once (a ``.tolist()``
+        # of the entries' elements), not once per entry: a recorder costs little per step.
+        grouped: dict[int, tuple[Any, list[int]]] = {}
+        for position, tensor in enumerate(self._tensors):
+            grouped.setdefault(id(tensor), (tensor, []))[1].append(position)
+        self._watched = [
+            (
+                tensor,
+                positions,
+                torch.tensor([self.entries[p].flat for p in positions], device=tensor.device),
+            )
+            for tensor, positions in grouped.values()
+        ]
         self.optimizer = optimizer
         self._groups = [
             self._group_of(entry, tensor)
@@ -109,7 +122,7 @@ class Recorder:
 
     def _before(self, optimizer: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> None:
         step = self.steps + 1
-        values = [self._value(tensor, entry) for entry, tensor in self._pairs()]
+        values = self._values()
         if self.init is None:
             self.init = values
         elif self._theta and values != self._theta[-1]:
@@ -133,36 +146,37 @@ class Recorder:
         step = self.steps + 1
         if self._closure:
             self._grads.append(self._gradients(step))
-        self._theta.append([self._value(tensor, entry) for entry, tensor in self._pairs()])
+        self._theta.append(self._values())
         row: dict[str, list[float]] = {}
-        for index, (entry, tensor) in enumerate(self._pairs()):
+        for tensor, positions, index in self._watched:
             for key, value in optimizer.state.get(tensor, {}).items():
                 if key in STATE_NAMES and value is not None:
-                    row.setdefault(STATE_NAMES[key], [math.nan] * len(self.entries))
-                    row[STATE_NAMES[key]][index] = _scalar(value, entry, tensor.numel())
+                    values = row.setdefault(STATE_NAMES[key], [math.nan] * len(self.entries))
+                    _pick(values, value, positions, index, tensor.numel())
         self._state.append(row)
 
     def _gradients(self, step: int) -> list[float]:
-        values = []
-        for entry, tensor in self._pairs():
-            grad = tensor.grad
+        values = [math.nan] * len(self.entries)
+        for tensor, positions, index in self._watched:
+            grad, label = tensor.grad, self.entries[positions[0]].label
             if grad is None:
                 self._problem(
                     "missing",
-                    f"entry {entry.label!r} had no gradient at step {step} "
+                    f"entry {label!r} had no gradient at step {step} "
                     "(.grad was None), so torch skipped its tensor there, which a "
                     "replay cannot show; zero the gradients with "
                     "zero_grad(set_to_none=False) or record other entries",
                 )
-                values.append(math.nan)
             elif grad.is_sparse:
-                self._problem(
-                    "sparse", f"entry {entry.label!r}: sparse gradients cannot be replayed"
-                )
-                values.append(math.nan)
+                self._problem("sparse", f"entry {label!r}: sparse gradients cannot be replayed")
             else:
-                value = grad.detach().reshape(-1)[entry.flat].item()
-                values.append(-value if self.maximize else value)  # what the step then uses
+                _pick(values, -grad if self.maximize else grad, positions, index, grad.numel())
+        return values  # under maximize, the negated gradient: what the step then uses
+
+    def _values(self) -> list[float]:
+        values = [math.nan] * len(self.entries)
+        for tensor, positions, index in self._watched:
+            _pick(values, tensor, positions, index, tensor.numel())
         return values
 
     def _check_hyperparameters(self, step: int) -> None:
@@ -184,13 +198,6 @@ class Recorder:
             )
 
     # -- helpers ------------------------------------------------------------------------------
-
-    def _pairs(self) -> Iterable[tuple[Entry, Any]]:
-        return zip(self.entries, self._tensors, strict=True)
-
-    @staticmethod
-    def _value(tensor: Any, entry: Entry) -> float:
-        return float(tensor.detach().reshape(-1)[entry.flat].item())
 
     def _problem(self, kind: str, message: str) -> None:
         self._problems.setdefault(kind, message)
@@ -251,9 +258,16 @@ class Recorder:
         return save(self, Path(path), title=title, description=description, render=render)
 
 
-def _scalar(value: Any, entry: Entry, size: int) -> float:
-    """One entry's share of a piece of state: its element, or the tensor's one shared value."""
-    if not hasattr(value, "reshape"):  # a plain number (some optimizers keep the step so)
-        return float(value)
-    flat = value.detach().reshape(-1)
-    return float(flat[entry.flat if flat.numel() == size else 0].item())
+def _pick(out: list[float], value: Any, positions: list[int], index: Any, size: int) -> None:
+    """Put the entries' elements of ``value`` at ``positions`` of ``out``.
+
+    ``value`` is a tensor shaped as the parameter, or one shared value for the
+    whole tensor (NAdam's ``mu_product``), or a plain number.
+    """
+    if not hasattr(value, "reshape"):
+        picked = [float(value)] * len(positions)
+    else:
+        flat = value.detach().reshape(-1)
+        picked = flat[index].tolist() if flat.numel() == size else [flat[0].item()] * len(positions)
+    for position, number in zip(positions, picked, strict=True):
+        out[position] = float(number)
