@@ -49,6 +49,7 @@ from adamviz.figure.theme import (
     rc_state,
 )
 from adamviz.optim.trace import Trace
+from adamviz.text import for_matplotlib
 
 # The light theme's colours, imported from here before figure/theme.py held them,
 # the panel names, which the catalog holds, and the spec, which figure/layout.py holds.
@@ -95,7 +96,9 @@ def _looks(traces: Sequence[Trace], spec: FigureSpec) -> list[RunLook]:
     for k, trace in enumerate(traces):
         color, linestyle = spec.theme.run(k)
         width = 2.4 - 0.9 * k / max(1, len(traces) - 1)  # the first widest: see RunLook.width
-        looks.append(RunLook(trace, trace.label or f"run {k + 1}", color, linestyle, width))
+        # Plain text but for its $…$ maths (adamviz.text), as every text the figure draws.
+        label = for_matplotlib(trace.label or f"run {k + 1}")
+        looks.append(RunLook(trace, label, color, linestyle, width))
     return looks
 
 

@@ -45,6 +45,7 @@ from adamviz.figure.panels import (
     state_curves,
 )
 from adamviz.figure.theme import LIGHT, Theme
+from adamviz.text import for_matplotlib, math_spans
 
 #: The picture's height, in pixels, at which fonts and lines have their nominal size.
 _REFERENCE_HEIGHT = 540
@@ -258,7 +259,9 @@ def compose(figure: Figure, runs: Sequence[RunLook], spec: FigureSpec, host: Hos
         cells = small_multiples(
             figure, spec.panels, len(runs), params, spec.width, spec.height, longest
         )
-    figure.suptitle(spec.title, x=0.01, ha="left", fontsize=15 * s, fontweight="bold")
+    figure.suptitle(
+        for_matplotlib(spec.title), x=0.01, ha="left", fontsize=15 * s, fontweight="bold"
+    )
     counter = figure.text(
         0.99, 0.985, f"step {steps} / {steps}", ha="right", va="top",
         fontsize=12 * s, color=theme.counter,
@@ -290,7 +293,8 @@ def compose(figure: Figure, runs: Sequence[RunLook], spec: FigureSpec, host: Hos
 
 
 def _column_title(spec: FigureSpec, param: int) -> str:
-    return spec.param_names[param] if param < len(spec.param_names) else f"θ{param}"
+    name = spec.param_names[param] if param < len(spec.param_names) else f"θ{param}"
+    return for_matplotlib(name)
 
 
 def _label_one(cell: Cell, context: Context, spec: FigureSpec) -> None:
@@ -314,7 +318,10 @@ def _label_row(cell: Cell, context: Context, spec: FigureSpec) -> None:
     if cell.run is not None:
         run = context.runs[cell.run]
         text, color = run.label, run.color
-    wrapped = textwrap.fill(text, _ROW_LABEL_WIDTH, break_long_words=False)
+    # Maths is not wrapped: a line break inside $…$ would leave two halves that do not parse.
+    wrapped = (
+        text if math_spans(text) else textwrap.fill(text, _ROW_LABEL_WIDTH, break_long_words=False)
+    )
     ax.set_ylabel(
         wrapped, rotation=0, ha="right", va="center", fontsize=10 * s, color=color,
         fontweight="bold" if cell.run is not None else "normal", labelpad=4 * s,

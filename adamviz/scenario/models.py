@@ -32,6 +32,7 @@ from adamviz.scenario.fields import (
     expect,
     expect_list,
 )
+from adamviz.scenario.maths import Label
 from adamviz.scenario.optimizers import (
     DEFAULT_OPTIMIZER,
     MODELS,
@@ -56,7 +57,7 @@ from adamviz.streams import GradientStream
 class Parameter(StrictModel):
     """One scalar parameter θ and the gradients Adam sees for it."""
 
-    name: Name = Field(description="Label in the figure; unique within the scenario.")
+    name: Label = Field(description="Label in the figure; unique within the scenario.")
     init: Number = Field(0.0, description="θ before the first step.")
     gradient: Gradient = Field(description="The gradient pattern, chosen by its 'pattern' key.")
 
@@ -126,7 +127,7 @@ class Scenario(StrictModel):
     gradients once, so that every mistake in the file is reported at load.
     """
 
-    title: Name = Field(description="Shown above the animation.")
+    title: Label = Field(description="Shown above the animation.")
     description: Text = Field("", description="A paragraph a reader sees beside the animation.")
     steps: StepCount = Field(description=f"Number of Adam steps (= frames), 1 to {MAX_STEPS}.")
     seed: Seed = Field(0, description="Seed for every random draw; same seed, same numbers.")
