@@ -193,18 +193,19 @@ def simulate(scenario: str, as_csv: bool, as_json: bool, output: Path | None) ->
 @cli.command()
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=str))
 def validate(scenarios: tuple[str, ...]) -> None:
-    """Check SCENARIOS without rendering: one line per problem, exit 1 if any.
+    """Check SCENARIOS as render would, without writing: one line per problem, exit 1 if any.
 
     Example:
 
         adamviz validate scenarios/*.yaml
     """
+    from adamviz.pipeline import check
     from adamviz.scenario import load
 
     problems: list[str] = []
     for path in scenarios:
         try:
-            load(path)
+            check(load(path))
         except AdamvizError as error:
             problems.extend(error.lines())
         else:

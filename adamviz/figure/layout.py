@@ -33,6 +33,7 @@ from matplotlib.ticker import MaxNLocator
 
 from adamviz.catalog import DEFAULT_PANELS
 from adamviz.figure.panels import (
+    NARROW_PX,
     Cell,
     Context,
     Host,
@@ -44,6 +45,7 @@ from adamviz.figure.panels import (
     run_handle,
     state_curves,
 )
+from adamviz.figure.room import check_counts, contents
 from adamviz.figure.theme import LIGHT, Theme
 from adamviz.text import for_matplotlib, math_spans
 
@@ -250,6 +252,7 @@ def compose(figure: Figure, runs: Sequence[RunLook], spec: FigureSpec, host: Hos
     params, steps = trace.params, trace.steps
     figure.set_facecolor(theme.paper)
     layout = "one" if len(runs) == 1 else _layout_of(spec, len(runs))
+    _check_counts(spec, layout, runs, params)
     if layout == "one":
         cells = panels_by_parameters(figure, spec.panels, params, spec.width)
     elif layout == "rows":
@@ -292,6 +295,21 @@ def compose(figure: Figure, runs: Sequence[RunLook], spec: FigureSpec, host: Hos
     return cells
 
 
+def _check_counts(spec: FigureSpec, layout: str, runs: Sequence[RunLook], params: int) -> None:
+    """Refuse, before making them, more axes than the frame has room for (see room)."""
+    per_run = sum(panel(name).per_run for name in spec.panels)
+    compared = len(spec.panels) - per_run
+    n = len(runs)
+    if layout == "grid" and per_run:
+        longest = max(len(run.label) for run in runs)
+        columns = grid_columns(n, params, compared, spec.width, spec.height, longest)
+        across, down = columns * params, math.ceil(n / columns) * per_run + compared
+    else:
+        across, down = params, (n if layout == "rows" else 1) * per_run + compared
+    what = contents(params, len(spec.panels), n, spec.width, spec.height)
+    check_counts(across, down, spec.width, spec.height, what)
+
+
 def _column_title(spec: FigureSpec, param: int) -> str:
     name = spec.param_names[param] if param < len(spec.param_names) else f"θ{param}"
     return for_matplotlib(name)
@@ -301,6 +319,10 @@ def _label_one(cell: Cell, context: Context, spec: FigureSpec) -> None:
     if cell.top:
         title = _column_title(spec, cell.param)
         cell.ax.set_title(title, fontsize=12 * context.scale, loc="center")
+    if cell.param > 0 and cell.width_px < NARROW_PX * context.scale:
+        # Narrow columns (six parameters and more at 960 px): the first names the rows,
+        # the others keep their width for the curves and their own y-scale.
+        cell.ax.set_ylabel("")
 
 
 #: Characters per line of a row's label, wrapped beside its row.
@@ -425,7 +447,10 @@ def _by_rows(rows: list[list[tuple[Artist, str]]], columns: int) -> list[tuple[A
 
 
 def _style_axes(ax: Axes, steps: int, scale: float, bottom: bool) -> None:
-    ax.set_xlim(0, steps + 1)
+    # Every axes shares the steps: setting them once sets them all, and setting them on
+    # each of n axes again would cost n² (each call visits every sibling).
+    if tuple(ax.get_xlim()) != (0, steps + 1) or ax.get_autoscalex_on():
+        ax.set_xlim(0, steps + 1)
     ax.tick_params(labelsize=9 * scale, length=3 * scale, width=0.6 * scale)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

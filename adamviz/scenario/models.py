@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 from pydantic import AfterValidator, Field, PrivateAttr, ValidationError, model_validator
@@ -52,6 +52,9 @@ from adamviz.scenario.patterns import (
 from adamviz.scenario.plan import MAX_RUNS, Run, plan_runs
 from adamviz.scenario.problem_text import KeyPath, dotted
 from adamviz.streams import GradientStream
+
+if TYPE_CHECKING:  # problems reads the models' types: a cycle at run time
+    from adamviz.scenario.problems import Locator
 
 
 class Parameter(StrictModel):
@@ -220,6 +223,14 @@ class Scenario(StrictModel):
     # Private, so a YAML file cannot set them and they stay out of dumps and the schema.
     _source: Path = PrivateAttr(default_factory=lambda: Path("<scenario>"))
     _stream: GradientStream | None = PrivateAttr(default=None)
+
+    _locate: Locator | None = PrivateAttr(default=None)
+
+    def problem(self, path: KeyPath, message: str) -> ScenarioError:
+        """A problem found after load (by the figure), at the line of ``path`` in the file."""
+        if self._locate is None:
+            return ScenarioError([Problem(str(self.source), None, dotted(path), message)])
+        return ScenarioError([self._locate.problem(path, message)])
 
     @property
     def source(self) -> Path:
