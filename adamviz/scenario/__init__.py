@@ -130,6 +130,7 @@ def load(path: str | os.PathLike[str]) -> Scenario:
         raise ScenarioError(sorted(problems, key=lambda p: p.line or 0))
     scenario._source = Path(file)
     scenario._stream = stream
+    scenario._locate = locate
     return scenario
 
 

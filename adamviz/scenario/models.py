@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 from pydantic import AfterValidator, Field, PrivateAttr, ValidationError, model_validator
@@ -32,6 +32,7 @@ from adamviz.scenario.fields import (
     expect,
     expect_list,
 )
+from adamviz.scenario.maths import Label
 from adamviz.scenario.optimizers import (
     DEFAULT_OPTIMIZER,
     MODELS,
@@ -53,11 +54,14 @@ from adamviz.scenario.problem_text import KeyPath, dotted
 from adamviz.scenario.recorded_steps import recorded_steps
 from adamviz.streams import GradientStream
 
+if TYPE_CHECKING:  # problems reads the models' types: a cycle at run time
+    from adamviz.scenario.problems import Locator
+
 
 class Parameter(StrictModel):
     """One scalar parameter θ and the gradients Adam sees for it."""
 
-    name: Name = Field(description="Label in the figure; unique within the scenario.")
+    name: Label = Field(description="Label in the figure; unique within the scenario.")
     init: Number = Field(0.0, description="θ before the first step.")
     gradient: Gradient = Field(description="The gradient pattern, chosen by its 'pattern' key.")
 
@@ -127,7 +131,7 @@ class Scenario(StrictModel):
     gradients once, so that every mistake in the file is reported at load.
     """
 
-    title: Name = Field(description="Shown above the animation.")
+    title: Label = Field(description="Shown above the animation.")
     description: Text = Field("", description="A paragraph a reader sees beside the animation.")
     # Left out, it is the recorded files' length: ``load`` fills it in (recorded_steps).
     steps: StepCount = Field(
@@ -225,6 +229,14 @@ class Scenario(StrictModel):
     # Private, so a YAML file cannot set them and they stay out of dumps and the schema.
     _source: Path = PrivateAttr(default_factory=lambda: Path("<scenario>"))
     _stream: GradientStream | None = PrivateAttr(default=None)
+
+    _locate: Locator | None = PrivateAttr(default=None)
+
+    def problem(self, path: KeyPath, message: str) -> ScenarioError:
+        """A problem found after load (by the figure), at the line of ``path`` in the file."""
+        if self._locate is None:
+            return ScenarioError([Problem(str(self.source), None, dotted(path), message)])
+        return ScenarioError([self._locate.problem(path, message)])
 
     @property
     def source(self) -> Path:
