@@ -82,6 +82,8 @@ def _draw_what_is_valid(raw: dict[str, Any], folder: Path) -> list[tuple[KeyPath
     raw_parameters = raw.get("parameters")
     if steps is None or not isinstance(raw_parameters, list):
         return []
+    if raw.get("loss") is not None:
+        return []  # a scenario loss's stream draws nothing that can fail
     seed = _valid_or_none(_SEED, raw.get("seed", 0)) or 0
     parameters = [_valid_or_none(_PARAMETER, item) for item in raw_parameters]
     return draw_gradients(steps, seed, parameters, folder)[1]
@@ -108,7 +110,7 @@ def load(path: str | os.PathLike[str]) -> Scenario:
         draw_problems = _draw_what_is_valid(data, folder)
     else:
         stream, draw_problems = draw_gradients(
-            scenario.steps, scenario.seed, scenario.parameters, folder
+            scenario.steps, scenario.seed, scenario.parameters, folder, scenario.loss
         )
     problems += [locate.problem(where, message) for where, message in draw_problems]
     if problems or scenario is None or stream is None:
