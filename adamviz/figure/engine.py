@@ -111,6 +111,7 @@ class _Moving:
         """Per artist: whether it grows (see :meth:`Host.animate`): its draws can be replayed."""
         self.updates: list[Callable[[int], None]] = []
         self.labels: list[tuple[Text, Callable[[int], str]]] = []
+        self.laid_out: list[Callable[[], None]] = []
 
     def animate(self, artist: ArtistT, grows: bool = False) -> ArtistT:
         artist.set_animated(True)
@@ -123,6 +124,9 @@ class _Moving:
 
     def label(self, placeholder: Text, text_of: Callable[[int], str]) -> None:
         self.labels.append((placeholder, text_of))
+
+    def after_layout(self, draw: Callable[[], None]) -> None:
+        self.laid_out.append(draw)
 
 
 class Animation:
@@ -177,6 +181,8 @@ class Animation:
         assert engine is not None, "compose sets the layout engine"
         engine.execute(self.figure)
         self.figure.set_layout_engine("none")
+        for draw in self._moving.laid_out:  # a surface's contours, on the axes' final size
+            draw()
         for placeholder, text_of in self._moving.labels:
             anchor = placeholder.get_transform().transform(placeholder.get_position())
             stamp = StampedText(
