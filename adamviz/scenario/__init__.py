@@ -16,8 +16,8 @@ A scenario, in full (only ``title``, ``steps`` and ``parameters`` are required):
 Gradient patterns (each also takes ``noise``, a Gaussian std): constant, sequence,
 square, sine, segments, random_walk, file, loss. See :mod:`adamviz.scenario.patterns`.
 Or, instead of a pattern per parameter, one ``loss: {name: rosenbrock}`` over all of
-them (quadratic, rosenbrock, beale, himmelblau, saddle, absolute), whose gradient at
-each run's θ every step is, drawn with the ``surface`` and ``loss`` panels
+them (quadratic, rosenbrock, beale, himmelblau, saddle, absolute): every gradient is
+its gradient at the run's own θ. The ``surface`` and ``loss`` panels draw it
 (``render.surface: [x, y]`` picks the plane). See :mod:`adamviz.scenario.loss`.
 
 :func:`load` reads, parses, validates and draws the gradients once, so that
