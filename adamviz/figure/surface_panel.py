@@ -18,6 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap, to_rgb
 from matplotlib.ticker import MaxNLocator
 
+from adamviz.figure.growing import grows_by
 from adamviz.figure.panels import (
     Cell,
     Context,
@@ -157,13 +158,18 @@ def _surface(cell: Cell, context: Context) -> None:
     ax.plot(*start, linestyle="none", marker="o", markersize=7 * s, markerfacecolor="none",
             markeredgecolor=theme.ink, markeredgewidth=1.2 * s, zorder=2)  # fmt: skip
     moving = []
+    # θ0 is step 0: frame i shows the points of steps 0..i+1, a prefix of the path. The
+    # engine then replays each path's own draw calls, cut to the steps a frame shows.
+    steps = np.arange(len(paths[0]), dtype=np.float64)
     for run, path in zip(context.runs, paths, strict=True):
         # A rim of paper under each path keeps it readable where it crosses contour lines.
-        rim = _line(ax, context, theme.paper, run.width + 1.6, grows=False, zorder=3,
+        rim = _line(ax, context, theme.paper, run.width + 1.6, zorder=3,
                     solid_capstyle="round", solid_joinstyle="round")  # fmt: skip
-        line = _line(ax, context, run.color, run.width, grows=False, zorder=4,
+        line = _line(ax, context, run.color, run.width, zorder=4,
                      linestyle=run.linestyle, solid_capstyle="round",
                      solid_joinstyle="round")  # fmt: skip
+        grows_by(rim, steps)
+        grows_by(line, steps)
         dot = _line(ax, context, run.color, 0, grows=False, zorder=5, linestyle="none",
                     marker="o", markersize=7 * s, markeredgecolor=theme.paper,
                     markeredgewidth=1.0 * s)  # fmt: skip
