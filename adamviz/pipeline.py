@@ -76,7 +76,7 @@ def _loss_overflowed(trace: Trace, scenario: Scenario) -> str | None:
     step = int(bad[0])
     return (
         f"the loss is {values[step]:g} at step {step + 1}: the run left the finite numbers "
-        "(a learning rate too large?)"
+        "(a learning rate too large, or a start too far out?)"
     )
 
 

@@ -76,3 +76,21 @@ def test_a_run_that_diverges_names_the_run_and_the_step(tmp_path: Path) -> None:
         assert "left the finite numbers" in result.stderr
         assert result.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]
+
+
+def test_a_loss_that_overflows_while_theta_is_finite_names_the_step(tmp_path: Path) -> None:
+    # Curvature 1e-10 at 1e160: the gradient, 1e150, is a float64 whose square is too;
+    # the loss, ½·1e-10·1e320, is not.
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "title: Far\nsteps: 5\nloss: {name: quadratic, scales: [1e-10, 1e-10]}\n"
+        "parameters: [{name: x, init: 1e160}, {name: y, init: 1e160}]\n"
+        "render: {panels: [surface, loss]}\n"
+    )
+    result = invoke("render", str(path), "-o", str(tmp_path / "s.gif"))
+    assert_exit(result, 1)
+    assert result.stderr == (
+        f"Error: {path}: run 'adam': the loss is inf at step 1: the run left the finite "
+        "numbers (a learning rate too large, or a start too far out?)\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]
