@@ -162,23 +162,20 @@ def _surface(cell: Cell, context: Context) -> None:
     # engine then replays each path's own draw calls, cut to the steps a frame shows.
     steps = np.arange(len(paths[0]), dtype=np.float64)
     for run, path in zip(context.runs, paths, strict=True):
-        # A rim of paper under each path keeps it readable where it crosses contour lines.
-        rim = _line(ax, context, theme.paper, run.width + 1.6, zorder=3,
-                    solid_capstyle="round", solid_joinstyle="round")  # fmt: skip
+        # No rim of paper under the path: drawn a keyframe at a time, a later step's rim
+        # would cut gaps into the path it walks back over. The bands are pale enough.
         line = _line(ax, context, run.color, run.width, zorder=4,
                      linestyle=run.linestyle, solid_capstyle="round",
                      solid_joinstyle="round")  # fmt: skip
-        grows_by(rim, steps)
         grows_by(line, steps)
         dot = _line(ax, context, run.color, 0, grows=False, zorder=5, linestyle="none",
                     marker="o", markersize=7 * s, markeredgecolor=theme.paper,
                     markeredgewidth=1.0 * s)  # fmt: skip
-        moving.append((rim, line, dot, path))
+        moving.append((line, dot, path))
 
     def draw(i: int) -> None:
-        for rim, line, dot, path in moving:
+        for line, dot, path in moving:
             shown = path[: i + 2]  # θ0 and the steps so far
-            rim.set_data(shown[:, 0], shown[:, 1])
             line.set_data(shown[:, 0], shown[:, 1])
             dot.set_data(shown[-1:, 0], shown[-1:, 1])
 

@@ -61,9 +61,9 @@ def test_the_surface_spans_both_columns_and_the_contours_are_background(movie: A
     contours = [a for a in surface.ax.get_children() if isinstance(a, ContourSet)]
     assert len(contours) == 2  # filled bands and their lines
     assert not any(a.get_animated() for a in contours)
-    # Three moving lines per run (its path's rim, its path and its dot), nothing else here.
+    # Two moving lines per run (its path and its dot), nothing else here.
     moving = [a for a in surface.ax.get_children() if a.get_animated()]
-    assert len(moving) == 3 * len(movie.traces)
+    assert len(moving) == 2 * len(movie.traces)
 
 
 def test_each_path_grows_in_its_run_colour_with_its_current_point_as_a_dot(
