@@ -51,7 +51,9 @@ def format_of(suffix: str) -> Format | None:
 
 
 #: Panels from top to bottom of each parameter's column.
-PANELS: tuple[str, ...] = ("gradients", "ratio", "step_size", "theta", "update")
+PANELS: tuple[str, ...] = (
+    "gradients", "ratio", "step_size", "theta", "update", "surface", "loss",
+)  # fmt: skip
 DEFAULT_PANELS: tuple[str, ...] = ("gradients", "ratio")
 
 #: Gradient patterns, by their ``pattern:`` key.
@@ -61,6 +63,11 @@ PATTERNS: tuple[str, ...] = (
 
 #: Closed-loop losses of one parameter, by their ``loss:`` key.
 LOSSES: tuple[str, ...] = ("quadratic", "absolute")
+
+#: Losses over all of θ, by the scenario's ``loss: {name: ...}``: every gradient is ∇f(θ).
+SCENARIO_LOSSES: tuple[str, ...] = (
+    "quadratic", "rosenbrock", "beale", "himmelblau", "saddle", "absolute",
+)  # fmt: skip
 
 #: Optimizers, by their ``name:`` key.
 OPTIMIZERS: tuple[str, ...] = (

@@ -23,6 +23,7 @@ from adamviz.scenario import Scenario
 
 if TYPE_CHECKING:
     from adamviz.figure.engine import Animation, FigureSpec
+    from adamviz.figure.surface_panel import SurfaceView
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,32 @@ def simulate(scenario: Scenario) -> list[Trace]:
     with np.errstate(all="ignore"):
         traces = run_many(runs, scenario.steps)
     for trace in traces:
-        problem = _left_the_floats(trace, scenario.param_names)
+        problem = _left_the_floats(trace, scenario.param_names) or _loss_overflowed(
+            trace, scenario
+        )
         if problem is not None:
             raise SimulationError(f"{scenario.source}: run {trace.label!r}: {problem}")
     return traces
+
+
+def _loss_overflowed(trace: Trace, scenario: Scenario) -> str | None:
+    """Where a scenario loss's value first stops being a finite float64, if it does.
+
+    θ can stay finite while f(θ) overflows (b·(y − x²)² at x = 1e80): the loss
+    panel would then have nothing to draw.
+    """
+    if scenario.loss is None:
+        return None
+    with np.errstate(all="ignore"):
+        values = scenario.loss.surface(trace.params).value(trace.theta)
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size == 0:
+        return None
+    step = int(bad[0])
+    return (
+        f"the loss is {values[step]:g} at step {step + 1}: the run left the finite numbers "
+        "(a learning rate too large, or a start too far out?)"
+    )
 
 
 #: Where a closed loop's gradient may go: as at load, g² must stay a normal float64.
@@ -95,9 +118,14 @@ def figure_spec(scenario: Scenario, options: RenderOptions) -> FigureSpec:
     from adamviz.figure.engine import FigureSpec
 
     minima = [
-        getattr(p.gradient, "center", None) if p.gradient.pattern == "loss" else None
+        getattr(p.gradient, "center", None)
+        if p.gradient is not None and p.gradient.pattern == "loss"
+        else None
         for p in scenario.parameters
     ]
+    surface = _surface_view(scenario)
+    if surface is not None and len(surface.minima) == 1:
+        minima = [float(value) for value in surface.minima[0]]
     return FigureSpec(
         title=scenario.title,
         param_names=scenario.param_names,
@@ -105,7 +133,25 @@ def figure_spec(scenario: Scenario, options: RenderOptions) -> FigureSpec:
         width=options.width or scenario.render.width,
         height=options.height or scenario.render.height,
         minima=tuple(minima),
+        surface=surface,
     )
+
+
+def _surface_view(scenario: Scenario) -> SurfaceView | None:
+    """The scenario's loss over all of θ as the surface and loss panels show it, if it has one."""
+    from adamviz.figure.surface_panel import SurfaceView
+
+    if scenario.loss is None:
+        return None
+    params = len(scenario.parameters)
+    loss = scenario.loss.surface(params)
+    axes = scenario.surface_axes or (0, 0)
+    names = scenario.param_names
+    minima = tuple(tuple(float(v) for v in m) for m in loss.minima)
+    # The plane through the minimum (θ0 if there is none, or several): the other parameters'
+    # values there shift the loss, not its shape, for a loss that adds up per coordinate.
+    at = minima[0] if len(minima) == 1 else tuple(scenario.theta0().tolist())
+    return SurfaceView(loss.value, axes, (names[axes[0]], names[axes[1]]), at, minima)
 
 
 def animation(

@@ -18,6 +18,7 @@ floor, and the file sizes. The machines are shared and noisy, so only ratios
 measured in the same run mean anything.
 
     python benchmarks/render_bench.py [--repeat 3] [--baseline-repeat 1] [--formats gif mp4]
+    python benchmarks/render_bench.py --scenario benchmarks/surface.yaml   # paths on contours
 """
 
 from __future__ import annotations
@@ -174,8 +175,9 @@ def main() -> None:
     parser.add_argument("--formats", nargs="+", default=["gif", "mp4"], choices=["gif", "mp4"])
     parser.add_argument(
         "--scenario", type=Path, default=SCENARIO,
-        help=f"default {SCENARIO.name}; benchmarks/compare.yaml is 4 runs × 2 parameters "
-        "(the baselines draw one Adam run, so a comparison is timed against its floor alone)",
+        help=f"default {SCENARIO.name}; benchmarks/compare.yaml is 4 runs × 2 parameters, "
+        "benchmarks/surface.yaml 2 runs on a 2-D loss surface (the baselines draw one Adam run, "
+        "so those are timed against their floor alone)",
     )  # fmt: skip
     args = parser.parse_args()
     scenario: Scenario = load(args.scenario)

@@ -16,7 +16,7 @@ SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BUNDLED = sorted(SCENARIOS.glob("*.yaml"))
 README_SCENARIOS = {
     "consistent", "noisy", "flip", "near-minimum", "two-scales",
-    "sgd-vs-adam", "beta2-memory", "sparse",
+    "sgd-vs-adam", "beta2-memory", "sparse", "valley", "valley-rotated", "rosenbrock",
 }  # fmt: skip
 WARMUP = 10  # steps before m̂ and √v̂ have seen enough gradients to mean anything
 

@@ -41,3 +41,15 @@ def test_the_schema_takes_exactly_the_catalogs_patterns_panels_and_losses() -> N
         for tag in typing.get_args(member.model_fields["pattern"].annotation)
     }
     assert tags == set(catalog.PATTERNS)
+
+
+def test_the_scenario_losses_are_the_catalogs_and_each_has_its_surface() -> None:
+    from adamviz.scenario.loss import Loss
+    from adamviz.streams.surfaces import PLANAR, SURFACES
+
+    members = typing.get_args(typing.get_args(Loss)[0])
+    names = [member.model_fields["name"].annotation for member in members]
+    tags = {tag for name in names for tag in typing.get_args(name)}
+    assert tags == set(catalog.SCENARIO_LOSSES) == set(SURFACES)
+    assert set(catalog.LOSSES) <= set(catalog.SCENARIO_LOSSES)  # the per-coordinate ones too
+    assert set(SURFACES) >= PLANAR

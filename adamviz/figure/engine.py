@@ -116,6 +116,7 @@ class _Moving:
         """Per artist: whether it grows (see :meth:`Host.animate`): its draws can be replayed."""
         self.updates: list[Callable[[int], None]] = []
         self.labels: list[tuple[Text, Callable[[int], str]]] = []
+        self.laid_out: list[Callable[[], None]] = []
 
     def animate(self, artist: ArtistT, grows: bool = False) -> ArtistT:
         artist.set_animated(True)
@@ -128,6 +129,9 @@ class _Moving:
 
     def label(self, placeholder: Text, text_of: Callable[[int], str]) -> None:
         self.labels.append((placeholder, text_of))
+
+    def after_layout(self, draw: Callable[[], None]) -> None:
+        self.laid_out.append(draw)
 
 
 class Animation:
@@ -194,6 +198,8 @@ class Animation:
         )  # fmt: skip
         check_room(self.figure, self.spec.height / 540, collapsed, what)
         self.figure.set_layout_engine("none")
+        for draw in self._moving.laid_out:  # a surface's contours, on the axes' final size
+            draw()
         for placeholder, text_of in self._moving.labels:
             anchor = placeholder.get_transform().transform(placeholder.get_position())
             stamp = StampedText(

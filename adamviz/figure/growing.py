@@ -12,7 +12,9 @@ calls with the path cut to the points it shows. The calls are the line's own,
 so the pixels are those ``Line2D.draw`` makes for the same points.
 
 A line's path holds one vertex per data point (the default draw style, every
-marker drawn): the points with x <= step are a prefix of it.
+marker drawn): the points with x <= step are a prefix of it. A line whose
+points come step by step but not in order of x (a path on a loss surface)
+says which step each point is with :func:`grows_by`.
 """
 
 from __future__ import annotations
@@ -61,6 +63,16 @@ class _Recorder:
         self.calls.append(_Call(True, gc, path, trans, (marker_path, marker_trans), rgbFace))
 
 
+#: Where :func:`grows_by` keeps a line's steps, one per point, on the line itself.
+_STEPS = "_adamviz_steps"
+
+
+def grows_by(line: Line2D, steps: np.ndarray) -> Line2D:
+    """Mark ``line`` as growing by ``steps`` (ascending, one per point) rather than by its x."""
+    setattr(line, _STEPS, np.asarray(steps, dtype=np.float64))
+    return line
+
+
 class GrowingLine:
     """A line's draw calls at its full length, and the x of each of its points.
 
@@ -69,7 +81,8 @@ class GrowingLine:
     """
 
     def __init__(self, line: Line2D, renderer: RendererBase) -> None:
-        self.x = np.asarray(line.get_xdata(), dtype=np.float64)
+        steps = getattr(line, _STEPS, None)
+        self.x = np.asarray(line.get_xdata() if steps is None else steps, dtype=np.float64)
         recorder = _Recorder(renderer)
         line.draw(recorder)  # type: ignore[arg-type]
         self._calls = recorder.calls

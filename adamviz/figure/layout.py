@@ -23,6 +23,7 @@ import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.artist import Artist
@@ -49,6 +50,9 @@ from adamviz.figure.room import check_counts, contents
 from adamviz.figure.theme import LIGHT, Theme
 from adamviz.text import for_matplotlib, math_spans
 
+if TYPE_CHECKING:
+    from adamviz.figure.surface_panel import SurfaceView
+
 #: The picture's height, in pixels, at which fonts and lines have their nominal size.
 _REFERENCE_HEIGHT = 540
 
@@ -72,6 +76,8 @@ class FigureSpec:
     theme: Theme = LIGHT
     #: How several runs are laid out (one of :data:`LAYOUTS`); one run has one layout.
     layout: str = "auto"
+    #: The loss over all of θ, for the surface and loss panels (None: the scenario has none).
+    surface: SurfaceView | None = None
 
 
 def panels_by_parameters(
@@ -121,6 +127,59 @@ def runs_by_parameters(
         for column in range(params)
         for r, (name, run) in enumerate(rows)
     ]
+
+
+def spanning_rows(
+    figure: Figure,
+    panel_names: Sequence[str],
+    runs: int,
+    params: int,
+    width: int,
+    surface: tuple[int, int] | None,
+) -> list[Cell]:
+    """Rows as :func:`runs_by_parameters` makes them (one run: as :func:`panels_by_parameters`),
+    where some panels span columns: the surface across its two parameters' columns (and any
+    between), the loss across all.
+
+    Every panel over the steps shares them; only the lowest row of them labels them.
+    """
+    rows = [
+        (name, run)
+        for name in panel_names
+        for run in (range(runs) if panel(name).per_run and runs > 1 else (None,))
+    ]
+    if runs == 1:
+        heights = [panel(name).height for name, _ in rows]
+    else:
+        heights = [_RUN_ROW if run is not None else _COMPARED_ROW * panel(name).height
+                   for name, run in rows]  # fmt: skip
+    grid = figure.add_gridspec(len(rows), params, height_ratios=heights)
+    first, last = surface or (0, min(1, params - 1))
+    lo, hi = min(first, last), max(first, last)
+    over_steps = [r for r, (name, _) in enumerate(rows) if panel(name).over_steps]
+    bottom = over_steps[-1] if over_steps else -1
+    top = next((r for r, (name, _) in enumerate(rows) if panel(name).span == "parameter"), -1)
+    share = 0.72 if runs > 1 else 0.85
+    root: Axes | None = None
+    placed: list[tuple[int, Cell]] = []
+    for r, (name, run) in enumerate(rows):
+        kind = panel(name)
+        if kind.span == "parameter":
+            places = [(grid[r, column], column, width / params * share) for column in range(params)]
+        elif kind.span == "surface":
+            places = [(grid[r, lo : hi + 1], first, width * (hi - lo + 1) / params * share)]
+        else:
+            places = [(grid[r, :], 0, width * share)]
+        for place, column, px in places:
+            ax = figure.add_subplot(place, sharex=root if kind.over_steps else None)
+            if kind.over_steps:
+                root = root or ax
+                if r != bottom:
+                    ax.tick_params(labelbottom=False)
+            cell = Cell(ax, name, column, px, top=r == top, bottom=r == bottom, run=run)
+            placed.append((column, cell))
+    # Column by column, top down, as the other layouts give them (a spanning cell in its first).
+    return [cell for _, cell in sorted(placed, key=lambda item: item[0])]
 
 
 #: A comparison panel's height against one row of small multiples.
@@ -252,8 +311,15 @@ def compose(figure: Figure, runs: Sequence[RunLook], spec: FigureSpec, host: Hos
     params, steps = trace.params, trace.steps
     figure.set_facecolor(theme.paper)
     layout = "one" if len(runs) == 1 else _layout_of(spec, len(runs))
-    _check_counts(spec, layout, runs, params)
-    if layout == "one":
+    spans = any(panel(name).span != "parameter" for name in spec.panels)
+    if not spans:  # a spanning layout has its own rows; the layout's room check holds it
+        _check_counts(spec, layout, runs, params)
+    if spans:
+        # A surface (or the loss) across columns: rows, even for many runs (no small multiples).
+        layout = "one" if len(runs) == 1 else "rows"
+        axes = spec.surface.axes if spec.surface is not None else None
+        cells = spanning_rows(figure, spec.panels, len(runs), params, spec.width, axes)
+    elif layout == "one":
         cells = panels_by_parameters(figure, spec.panels, params, spec.width)
     elif layout == "rows":
         cells = runs_by_parameters(figure, spec.panels, len(runs), params, spec.width)
@@ -271,13 +337,18 @@ def compose(figure: Figure, runs: Sequence[RunLook], spec: FigureSpec, host: Hos
     )  # fmt: skip
     host.label(counter, lambda i: f"step {i + 1} / {steps}")
 
-    context = Context(runs, theme, s, spec.minima, np.arange(1, steps + 1, dtype=np.float64), host)
+    context = Context(
+        runs, theme, s, spec.minima, np.arange(1, steps + 1, dtype=np.float64), host, spec.surface
+    )
     label = {"one": _label_one, "rows": _label_row, "grid": _label_small_multiple}[layout]
     keyed = layout != "one" and _keyed(context)
     for cell in cells:
-        _style_axes(cell.ax, steps, s, bottom=cell.bottom)
+        over_steps = panel(cell.panel).over_steps
+        if over_steps:
+            _style_axes(cell.ax, steps, s, bottom=cell.bottom)
         panel(cell.panel).build(cell, context)
-        label(cell, context, spec)
+        if over_steps:  # the surface names its own axes: its parameters
+            label(cell, context, spec)
         # A run's key once per run: beside its row, or at its cell's first row.
         once = layout == "rows" or cell.top
         if keyed and cell.run is not None and once and cell.param == params - 1:

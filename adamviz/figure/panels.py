@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol, TypeVar
+from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol, TypeVar
 
 import numpy as np
 from matplotlib.artist import Artist
@@ -33,6 +33,9 @@ from matplotlib.text import Text
 
 from adamviz.figure.theme import LineStyle, Theme
 from adamviz.optim.trace import Array, Trace
+
+if TYPE_CHECKING:
+    from adamviz.figure.surface_panel import SurfaceView
 
 ArtistT = TypeVar("ArtistT", bound=Artist)
 
@@ -62,6 +65,14 @@ class Host(Protocol):
 
         The placeholder, holding the widest text, is drawn only while the
         layout is made, so that room is left for the label.
+        """
+        ...
+
+    def after_layout(self, draw: Callable[[], None]) -> None:
+        """Call ``draw()`` once the layout is final, before the background is drawn.
+
+        For what depends on the axes' size in pixels (a surface's equal aspect,
+        the grid its contours are computed on); it must not move the axes.
         """
         ...
 
@@ -111,6 +122,8 @@ class Context:
     steps: np.ndarray
     """1, 2, ..., n as floats: the x of every step."""
     host: Host
+    surface: SurfaceView | None = None
+    """The scenario's loss over all of θ, as the surface and loss panels show it."""
 
     @property
     def compared(self) -> bool:
@@ -125,6 +138,10 @@ class Context:
 Builder = Callable[[Cell, Context], None]
 
 
+#: Which cells a panel has: one per parameter, one across the surface's columns, one across all.
+Span = Literal["parameter", "surface", "all"]
+
+
 class Panel(NamedTuple):
     """A registered panel: how to draw it, and how tall it stands."""
 
@@ -133,14 +150,25 @@ class Panel(NamedTuple):
     """The panel's share of its column's height."""
     per_run: bool = False
     """Drawn once per run (a cell with its ``run``), not once with every run overlaid."""
+    span: Span = "parameter"
+    """Its cells: one per parameter; one across the surface's two columns; one across all."""
+    over_steps: bool = True
+    """Its x axis is the steps, shared with every other such panel (not the surface's)."""
 
 
 _PANELS: dict[str, Panel] = {}
 
 
-def register(name: str, build: Builder, height: float = 1.0, per_run: bool = False) -> None:
+def register(
+    name: str,
+    build: Builder,
+    height: float = 1.0,
+    per_run: bool = False,
+    span: Span = "parameter",
+    over_steps: bool = True,
+) -> None:
     """Make panel ``name`` drawable: ``build`` draws it into a cell."""
-    _PANELS[name] = Panel(build, height, per_run)
+    _PANELS[name] = Panel(build, height, per_run, span, over_steps)
 
 
 def panel(name: str) -> Panel:
@@ -577,3 +605,7 @@ register("ratio", _ratio)
 register("step_size", _step_size)
 register("theta", _theta)
 register("update", _update)
+
+# The surface and loss panels live in a module of their own; importing it registers them
+# (last: it builds on the helpers above).
+from adamviz.figure import surface_panel as _surface_panel  # noqa: E402, F401

@@ -16,6 +16,10 @@ may be left out when gradients come from files, see :mod:`adamviz.scenario.recor
 
 Gradient patterns (each also takes ``noise``, a Gaussian std): constant, sequence,
 square, sine, segments, random_walk, file, loss. See :mod:`adamviz.scenario.patterns`.
+Or, instead of a pattern per parameter, one ``loss: {name: rosenbrock}`` over all of
+them (quadratic, rosenbrock, beale, himmelblau, saddle, absolute): every gradient is
+its gradient at the run's own θ. The ``surface`` and ``loss`` panels draw it
+(``render.surface: [x, y]`` picks the plane). See :mod:`adamviz.scenario.loss`.
 
 :func:`load` reads, parses, validates and draws the gradients once, so that
 ``adamviz validate`` catches every mistake, and reports all of them at once as
@@ -93,6 +97,8 @@ def _draw_what_is_valid(raw: dict[str, Any], folder: Path) -> list[tuple[KeyPath
             return problems
     if steps is None:
         return []
+    if raw.get("loss") is not None:
+        return []  # a scenario loss's stream draws nothing that can fail
     seed = _valid_or_none(_SEED, raw.get("seed", 0)) or 0
     return draw_gradients(steps, seed, parameters, folder)[1]
 
@@ -123,7 +129,7 @@ def load(path: str | os.PathLike[str]) -> Scenario:
             scenario = scenario.model_copy(update={"steps": steps})
         if steps is not None:
             stream, draw_problems = draw_gradients(
-                steps, scenario.seed, scenario.parameters, folder
+                steps, scenario.seed, scenario.parameters, folder, scenario.loss
             )
     problems += [locate.problem(where, message) for where, message in draw_problems]
     if problems or scenario is None or stream is None:

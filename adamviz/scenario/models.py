@@ -32,6 +32,7 @@ from adamviz.scenario.fields import (
     expect,
     expect_list,
 )
+from adamviz.scenario.loss import Loss, LossSpec, loss_stream
 from adamviz.scenario.maths import Label
 from adamviz.scenario.optimizers import (
     DEFAULT_OPTIMIZER,
@@ -50,7 +51,7 @@ from adamviz.scenario.patterns import (
     SparsePattern,
 )
 from adamviz.scenario.plan import MAX_RUNS, Run, plan_runs
-from adamviz.scenario.problem_text import KeyPath, dotted
+from adamviz.scenario.problem_text import KeyPath, did_you_mean, dotted
 from adamviz.scenario.recorded_steps import recorded_steps
 from adamviz.streams import GradientStream
 
@@ -63,7 +64,12 @@ class Parameter(StrictModel):
 
     name: Label = Field(description="Label in the figure; unique within the scenario.")
     init: Number = Field(0.0, description="θ before the first step.")
-    gradient: Gradient = Field(description="The gradient pattern, chosen by its 'pattern' key.")
+    # None: left out (or null), the scenario's loss gives it; without one, it is required.
+    gradient: Gradient | None = Field(
+        None,
+        description="The gradient pattern, chosen by its 'pattern' key; leave it out when the "
+        "scenario has a 'loss' over all the parameters.",
+    )
 
 
 def _unique_names(parameters: list[Parameter]) -> list[Parameter]:
@@ -120,7 +126,15 @@ class Render(StrictModel):
     ] = Field(
         default_factory=lambda: list(DEFAULT_PANELS),
         min_length=1,
-        description="Panels from top to bottom: gradients, ratio, step_size, theta.",
+        description="Panels from top to bottom: gradients, ratio, step_size, theta, update; "
+        "with a scenario 'loss', surface (the paths on its contours) and loss (its value).",
+    )
+    surface: Annotated[
+        list[Name], expect_list("a list of two parameter names, [x, y]", 2, 2)
+    ] = Field(
+        None,
+        description="The two parameters the surface panel shows, [x, y] (default: the two "
+        "parameters, when there are exactly two).",
     )
 
 
@@ -170,6 +184,12 @@ class Scenario(StrictModel):
         max_length=MAX_PARAMETERS,
         description="The parameters, one column of the figure each.",
     )
+    loss: Loss | None = Field(
+        None,
+        description="One loss over all the parameters, chosen by its 'name' (quadratic, "
+        "rosenbrock, beale, himmelblau, saddle, absolute): every gradient is ∇f at the run's "
+        "own θ, plus 'noise'. The parameters then take no 'gradient'.",
+    )
     render: Render = Field(default_factory=Render, description="Frame rate, size and panels.")
 
     @model_validator(mode="after")
@@ -192,6 +212,63 @@ class Scenario(StrictModel):
                 raise _problem(at, "a label of its own for each run", f"{run.label!r} twice")
             first[run.label] = index
         return self
+
+    @model_validator(mode="after")
+    def _loss_fits(self) -> Scenario:
+        """A scenario loss instead of gradient patterns, and surface panels that can be drawn."""
+        for index, parameter in enumerate(self.parameters):
+            if self.loss is None and parameter.gradient is None:
+                raise PydanticCustomError(EXPECTED, "required key missing", {
+                    "expected": "", "missing": True, "at": ("parameters", index, "gradient"),
+                })  # fmt: skip
+            if self.loss is not None and parameter.gradient is not None:
+                raise _problem(
+                    ("parameters", index, "gradient"),
+                    "no gradient pattern (the scenario's 'loss' gives every gradient)",
+                    "a gradient pattern",
+                )
+        if self.loss is not None and self.steps is None:
+            # Only a recorded file's rows can stand for the steps; a loss has none.
+            raise PydanticCustomError(EXPECTED, "required key missing", {
+                "expected": "", "missing": True, "at": ("steps",),
+            })  # fmt: skip
+        if self.loss is not None:
+            misfit = self.loss.misfit(len(self.parameters))
+            if misfit is not None:
+                raise _problem(*misfit)
+        wanted = [p for p in ("surface", "loss") if p in self.render.panels]
+        if wanted and self.loss is None:
+            at = ("render", "panels", self.render.panels.index(wanted[0]))
+            raise _problem(at, f"a scenario 'loss' for the {wanted[0]} panel", "none")
+        self._check_surface()
+        return self
+
+    def _check_surface(self) -> None:
+        names, chosen = self.param_names, self.render.surface
+        if chosen is not None:
+            for index, name in enumerate(chosen):
+                if name not in names:
+                    raise PydanticCustomError(EXPECTED, "expected {expected}", {
+                        "expected": f"a parameter's name ({', '.join(names)})",
+                        "found": repr(name), "hint": did_you_mean(name, names),
+                        "at": ("render", "surface", index),
+                    })  # fmt: skip
+            if chosen[0] == chosen[1]:
+                raise _problem(("render", "surface"), "two different parameters",
+                               f"{chosen[0]!r} twice")  # fmt: skip
+        elif "surface" in self.render.panels and len(names) != 2:
+            at = ("render", "panels", self.render.panels.index("surface"))
+            expected = ("two parameters for the surface panel (x and y)" if len(names) < 2 else
+                        "render.surface: [x, y] to choose the two parameters the surface shows")
+            raise _problem(at, expected, f"{len(names)} parameter" + "s" * (len(names) != 1))
+
+    @property
+    def surface_axes(self) -> tuple[int, int] | None:
+        """The columns of θ the surface panel shows (x, y), if the scenario has a loss to show."""
+        if self.loss is None or len(self.parameters) < 2:
+            return None
+        chosen = self.render.surface or self.param_names[:2]
+        return self.param_names.index(chosen[0]), self.param_names.index(chosen[1])
 
     def _check_sweep(self) -> None:
         for key, values in (self.sweep or {}).items():
@@ -256,6 +333,8 @@ class Scenario(StrictModel):
         paths: list[str] = []
         for parameter in self.parameters:
             spec = parameter.gradient
+            if spec is None:
+                continue
             pieces = spec.segments if isinstance(spec, SegmentsPattern) else [spec]
             pieces = [piece.of if isinstance(piece, SparsePattern) else piece for piece in pieces]
             paths += [piece.path for piece in pieces if isinstance(piece, FilePattern)]
@@ -278,7 +357,9 @@ class Scenario(StrictModel):
                 steps, problems = recorded_steps([p.gradient for p in self.parameters], folder)
             stream = None
             if steps is not None:
-                stream, problems = draw_gradients(steps, self.seed, self.parameters, folder)
+                stream, problems = draw_gradients(
+                    steps, self.seed, self.parameters, folder, self.loss
+                )
             if stream is None:
                 raise ScenarioError(
                     [Problem(str(self.source), None, dotted(p), m) for p, m in problems]
@@ -312,21 +393,30 @@ def _unrepresentable_square(column: Array) -> str | None:
 
 
 def draw_gradients(
-    steps: int, seed: int, parameters: Sequence[Parameter | None], folder: Path
+    steps: int,
+    seed: int,
+    parameters: Sequence[Parameter | None],
+    folder: Path,
+    loss: LossSpec | None = None,
 ) -> tuple[GradientStream | None, list[tuple[KeyPath, str]]]:
     """Draw every parameter's column; ``None`` entries (invalid ones) are skipped.
 
     Each parameter gets its own child of ``SeedSequence(seed)``, so adding a
     parameter never changes another's numbers. Returns a stream only if every
-    parameter was given and drawn.
+    parameter was given and drawn. With a scenario ``loss`` the columns are its
+    noise, and the stream adds ∇f(θ) step by step.
     """
+    if loss is not None:
+        if any(parameter is None for parameter in parameters):
+            return None, []
+        return loss_stream(steps, seed, len(parameters), loss), []
     children = np.random.SeedSequence(seed).spawn(len(parameters))
     columns: list[Array] = []
     losses: list[tuple[int, Callable[[float], float]]] = []
     problems: list[tuple[KeyPath, str]] = []
     for index, (parameter, child) in enumerate(zip(parameters, children, strict=True)):
-        if parameter is None:
-            continue
+        if parameter is None or parameter.gradient is None:
+            continue  # invalid, or a scenario loss's (reported by the model)
         spec = parameter.gradient
         try:
             # Overflow shows as inf or NaN in the column, named below with its step,

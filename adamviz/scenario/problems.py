@@ -86,6 +86,8 @@ def schema_problem(error: ErrorDetails, locate: Locator) -> Problem:
     path = locate.path(loc)
     kind = error["type"]
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    if kind == EXPECTED and ctx.get("missing"):  # found missing by a model, not by pydantic
+        return locate.problem(path + tuple(ctx.get("at", ())), "required key missing")
     if kind == EXPECTED:
         found = ctx.get("found") or found_text(error["input"])
         return locate.problem(

@@ -1,12 +1,16 @@
-"""Loss surfaces over two parameters: each a value and its analytic gradient, numpy alone.
+"""Losses over all of θ: each a value and its analytic gradient, numpy alone.
 
-Each surface takes points shaped ``(..., 2)`` (x, y in the last axis), so the
-same function gives one step's gradient and a whole grid of contour values.
+Each loss takes points shaped ``(..., n)`` (the parameters in the last axis;
+n = 2 for the surfaces that are only defined in the plane), so the same
+function gives one step's gradient and a whole grid of contour values.
 The formulas are the textbooks'; tests check every gradient against central
 finite differences and against torch's autograd.
 
 - ``quadratic``: ½ Σ λᵢ zᵢ², z = Rᵀ(θ − center), R a rotation by ``angle``
-  degrees: a long, narrow valley when the curvatures ``scales`` differ.
+  degrees in the plane of the first two parameters: a long, narrow valley
+  when the curvatures ``scales`` differ. Any number of parameters.
+- ``absolute``: Σ λᵢ |θᵢ − centerᵢ|: constant slopes, a kink at the minimum.
+  Any number of parameters.
 - ``rosenbrock``: (a − x)² + b(y − x²)², minimum at (a, a²).
 - ``beale``: (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)², minimum at (3, 0.5).
 - ``himmelblau``: (x² + y − 11)² + (x + y² − 7)², four minima, one at (3, 2).
@@ -33,7 +37,7 @@ class Surface(Protocol):
     def gradient(self, theta: Points) -> Points: ...
 
     @property
-    def minima(self) -> tuple[tuple[float, float], ...]: ...
+    def minima(self) -> tuple[tuple[float, ...], ...]: ...
 
 
 def _xy(theta: Points) -> tuple[Points, Points]:
@@ -43,7 +47,11 @@ def _xy(theta: Points) -> tuple[Points, Points]:
 
 @dataclass(frozen=True)
 class Quadratic:
-    """½ Σ λᵢ zᵢ² in axes rotated by ``angle`` degrees about ``center``."""
+    """½ Σ λᵢ zᵢ² in axes rotated by ``angle`` degrees about ``center``.
+
+    One curvature in ``scales`` per parameter; the rotation turns the plane of
+    the first two (with one parameter there is no plane, and nothing turns).
+    """
 
     scales: Sequence[float] = (1.0, 100.0)
     angle: float = 0.0
@@ -51,8 +59,11 @@ class Quadratic:
 
     def _rotation(self) -> Points:
         # Columns are the valley's axes: z = Rᵀ(θ − c), so the Hessian is R·diag(λ)·Rᵀ.
-        a = math.radians(self.angle)
-        return np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+        rotation = np.eye(len(self.scales))
+        if len(self.scales) >= 2:
+            a = math.radians(self.angle)
+            rotation[:2, :2] = [[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]]
+        return rotation
 
     def value(self, theta: Points) -> Points:
         z = (np.asarray(theta, dtype=np.float64) - np.asarray(self.center)) @ self._rotation()
@@ -64,8 +75,28 @@ class Quadratic:
         return (z * np.asarray(self.scales, dtype=np.float64)) @ rotation.T
 
     @property
-    def minima(self) -> tuple[tuple[float, float], ...]:
-        return ((float(self.center[0]), float(self.center[1])),)
+    def minima(self) -> tuple[tuple[float, ...], ...]:
+        return (tuple(float(c) for c in self.center),)
+
+
+@dataclass(frozen=True)
+class Absolute:
+    """Σ λᵢ |θᵢ − centerᵢ|: the same slope however far, flipping sign at the minimum."""
+
+    scales: Sequence[float] = (1.0, 1.0)
+    center: Sequence[float] = (0.0, 0.0)
+
+    def value(self, theta: Points) -> Points:
+        distance = np.abs(np.asarray(theta, dtype=np.float64) - np.asarray(self.center))
+        return distance @ np.asarray(self.scales, dtype=np.float64)
+
+    def gradient(self, theta: Points) -> Points:
+        offset = np.asarray(theta, dtype=np.float64) - np.asarray(self.center)
+        return np.sign(offset) * np.asarray(self.scales, dtype=np.float64)
+
+    @property
+    def minima(self) -> tuple[tuple[float, ...], ...]:
+        return (tuple(float(c) for c in self.center),)
 
 
 @dataclass(frozen=True)
@@ -147,11 +178,15 @@ class Saddle:
         return ()
 
 
-#: The surfaces by name, each a class whose fields are its keywords.
+#: The losses by name (the catalog's ``SCENARIO_LOSSES``), each a class of its keywords.
 SURFACES: dict[str, type] = {
     "quadratic": Quadratic,
+    "absolute": Absolute,
     "rosenbrock": Rosenbrock,
     "beale": Beale,
     "himmelblau": Himmelblau,
     "saddle": Saddle,
 }
+
+#: The losses defined in the plane alone: they take exactly two parameters, x and y.
+PLANAR: frozenset[str] = frozenset({"rosenbrock", "beale", "himmelblau", "saddle"})

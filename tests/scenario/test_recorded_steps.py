@@ -117,3 +117,15 @@ def test_an_invalid_parameter_does_not_hide_the_others_file_problems() -> None:
         "x.yaml:7: parameters[1].gradient.column: expected a header name of run.csv ('step', "
         "'0.weight[3,1]', '2.bias[0]'), got 'nope'",
     ]
+
+
+def test_a_scenario_loss_without_steps_is_one_line_not_a_crash(tmp_path: Path) -> None:
+    """Only a recorded file's rows can stand for the steps; a loss over θ has no rows."""
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "title: T\nloss: {name: rosenbrock}\n"
+        "parameters:\n  - {name: x, init: -1.5}\n  - {name: y, init: 2.0}\n"
+    )
+    with pytest.raises(ScenarioError) as caught:
+        scenario.load(path)
+    assert caught.value.lines() == [f"{path}:1: steps: required key missing"]

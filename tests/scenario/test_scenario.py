@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from adamviz import scenario
+from adamviz.catalog import SCENARIO_LOSSES
 from adamviz.errors import ScenarioError
 from adamviz.scenario import Scenario
 
@@ -106,7 +107,9 @@ def test_full_scenario_round_trips() -> None:
             "width": 640,
             "height": 360,
             "panels": ["ratio", "gradients", "theta"],
+            "surface": None,
         },
+        "loss": None,
     }
     assert loaded.source == Path("x.yaml")
     assert loaded.param_names == ["w", "b"]
@@ -133,6 +136,7 @@ def test_defaults_are_torch_adams_and_two_panels() -> None:
         "width": 960,
         "height": 540,
         "panels": ["gradients", "ratio"],
+        "surface": None,
     }
     assert loaded.parameters[0].init == 0.0
 
@@ -640,7 +644,7 @@ MISTAKES = [
         "[gradients, ration]",
         [
             "x.yaml:14: render.panels[1]: expected one of gradients, ratio, step_size, theta, "
-            "update, got 'ration' (did you mean 'ratio'?)"
+            "update, surface, loss, got 'ration' (did you mean 'ratio'?)"
         ],
     ),
     (
@@ -653,7 +657,7 @@ MISTAKES = [
         "[]",
         [
             "x.yaml:14: render.panels: expected a non-empty list of panels (gradients, ratio, "
-            "step_size, theta, update), got an empty list"
+            "step_size, theta, update, surface, loss), got an empty list"
         ],
     ),
 ]
@@ -815,8 +819,14 @@ def test_json_schema_is_json_and_lists_the_patterns() -> None:
     assert schema["properties"]["steps"]["minimum"] == 1
     assert schema["properties"]["steps"]["maximum"] == 100_000
     assert "description" in schema["properties"]["seed"]
-    gradient = schema["$defs"]["Parameter"]["properties"]["gradient"]
+    # A pattern, or null: a scenario-level loss gives the gradients.
+    [gradient] = [
+        member for member in schema["$defs"]["Parameter"]["properties"]["gradient"]["anyOf"]
+        if "discriminator" in member
+    ]  # fmt: skip
     assert sorted(gradient["discriminator"]["mapping"]) == sorted(scenario.PATTERNS)
+    [loss] = [m for m in schema["properties"]["loss"]["anyOf"] if "discriminator" in m]
+    assert sorted(loss["discriminator"]["mapping"]) == sorted(SCENARIO_LOSSES)
     piece = schema["$defs"]["SegmentsPattern"]["properties"]["segments"]["items"]
     assert "loss" not in piece["discriminator"]["mapping"]
     assert "source" not in schema["properties"]

@@ -7,7 +7,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from adamviz.streams.surfaces import SURFACES, Beale, Himmelblau, Quadratic, Rosenbrock, Saddle
+from adamviz.streams.surfaces import (
+    SURFACES,
+    Absolute,
+    Beale,
+    Himmelblau,
+    Quadratic,
+    Rosenbrock,
+    Saddle,
+)
 
 CASES = [
     Quadratic(), Quadratic(scales=(1.0, 100.0), angle=45.0, center=(1.0, -2.0)),
@@ -87,3 +95,49 @@ def test_a_grid_of_points_gives_a_grid_of_values() -> None:
     for surface in SURFACES.values():
         assert surface().value(grid).shape == (5, 7)
         assert surface().gradient(grid).shape == (5, 7, 2)
+
+
+POINTS_3D = np.random.default_rng(1).uniform(-2.0, 2.0, size=(40, 3))
+MANY = [
+    Quadratic((1.0, 100.0, 10.0), 30.0, (1.0, 2.0, 3.0)),
+    Absolute((2.0, 0.5, 1.0), (0.3, 0.0, -1.0)),
+]
+
+
+@pytest.mark.parametrize("loss", MANY, ids=repr)
+def test_losses_of_any_number_of_parameters_match_finite_differences(loss: Any) -> None:
+    h = 1e-6
+    numeric = np.stack(
+        [(loss.value(POINTS_3D + h * e) - loss.value(POINTS_3D - h * e)) / (2 * h)
+         for e in np.eye(3)], axis=-1,
+    )  # fmt: skip
+    analytic = loss.gradient(POINTS_3D)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-6 * np.abs(analytic).max())
+
+
+@pytest.mark.parametrize("loss", MANY, ids=repr)
+def test_losses_of_any_number_of_parameters_match_torchs_autograd(loss: Any) -> None:
+    torch = pytest.importorskip("torch")
+    for point in POINTS_3D[:10]:
+        theta = torch.tensor(point, dtype=torch.float64, requires_grad=True)
+        center = torch.tensor(loss.center, dtype=torch.float64)
+        scales = torch.tensor(loss.scales, dtype=torch.float64)
+        if isinstance(loss, Absolute):
+            value = (scales * (theta - center).abs()).sum()
+        else:
+            a = torch.deg2rad(torch.tensor(loss.angle, dtype=torch.float64))
+            rotation = torch.eye(3, dtype=torch.float64)
+            rotation[:2, :2] = torch.stack(
+                [torch.stack([torch.cos(a), -torch.sin(a)]),
+                 torch.stack([torch.sin(a), torch.cos(a)])]
+            )  # fmt: skip
+            value = 0.5 * (scales * ((theta - center) @ rotation) ** 2).sum()
+        value.backward()
+        np.testing.assert_allclose(loss.gradient(point), theta.grad.numpy(), rtol=1e-12, atol=1e-12)
+        assert loss.value(point) == pytest.approx(value.item(), rel=1e-12)
+
+
+def test_a_two_parameter_quadratic_is_the_one_parameter_losses_side_by_side() -> None:
+    # angle 0: ½(λ₁(x − c₁)² + λ₂(y − c₂)²), the per-coordinate loss of each, added.
+    loss = Quadratic((2.0, 5.0), 0.0, (1.0, -1.0))
+    np.testing.assert_allclose(loss.gradient(np.array([3.0, 2.0])), [4.0, 15.0])
