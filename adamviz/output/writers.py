@@ -106,6 +106,24 @@ def write_mp4(path: Path, source: FrameSource, options: WriteOptions) -> None:
     _encode(path, "mp4", source, options, [])
 
 
+@register("webm")
+def write_webm(path: Path, source: FrameSource, options: WriteOptions) -> None:
+    """VP9 in WebM, byte-stable for the same frames."""
+    _encode(path, "webm", source, options, [])
+
+
+@register("webp")
+def write_webp(path: Path, source: FrameSource, options: WriteOptions) -> None:
+    """An animated, lossless WebP that loops."""
+    _encode(path, "webp", source, options, [])
+
+
+@register("apng")
+def write_apng(path: Path, source: FrameSource, options: WriteOptions) -> None:
+    """An animated PNG that loops: lossless, and larger than the WebP."""
+    _encode(path, "apng", source, options, [])
+
+
 @register("png")
 def write_last_frame_png(path: Path, source: FrameSource, options: WriteOptions) -> None:
     """The last frame as a PNG still."""
