@@ -64,3 +64,7 @@ class OutputError(AdamvizError):
 
 class SimulationError(AdamvizError):
     """A run that left the finite numbers: a learning rate or a loss that makes θ blow up."""
+
+
+class OptionError(AdamvizError):
+    """A render option the scenario cannot meet: a step outside its steps, a size nothing fits."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from adamviz.catalog import DEFAULT_FORMAT
-from adamviz.errors import SimulationError
+from adamviz.errors import OptionError, SimulationError
 from adamviz.optim.run import Run, run_many
 from adamviz.optim.trace import Trace
 from adamviz.scenario import Scenario
@@ -33,6 +33,8 @@ class RenderOptions:
     fps: int | None = None
     width: int | None = None
     height: int | None = None
+    #: The step a still shows (1-based); None: the last.
+    step: int | None = None
 
 
 def simulate(scenario: Scenario) -> list[Trace]:
@@ -138,12 +140,23 @@ class _Frames:
     def frame(self, index: int) -> np.ndarray:
         return self.movie.frame(index)
 
+    def vector(self, index: int, fmt: str) -> bytes:
+        return self.movie.vector(index, fmt)
+
     def stream(self) -> Generator[np.ndarray, None, None]:
         if self.workers > 0:
             from adamviz.figure.parallel import frames_in_workers
 
             return frames_in_workers(self.movie.traces, self.movie.spec, self.workers)
         return (self.movie.frame_rgba(index) for index in range(self.movie.n_frames))
+
+
+def check_step(scenario: Scenario, step: int | None) -> None:
+    """An ``OptionError`` unless ``step`` (a still's) is one of the scenario's steps."""
+    if step is not None and not 1 <= step <= scenario.steps:
+        raise OptionError(
+            f"{scenario.source}: --step: expected a step from 1 to {scenario.steps}, got {step}"
+        )
 
 
 def render_scenario(
@@ -168,11 +181,14 @@ def render_scenario(
 
     if options.fmt not in WRITERS:
         raise ValueError(f"fmt: expected one of {tuple(WRITERS)}, got {options.fmt!r}")
+    check_step(scenario, options.step)
     movie = animation(scenario, options, traces)
     try:
         workers = auto_frame_workers(movie.n_frames) if frame_workers is None else frame_workers
         fps = options.fps or scenario.render.fps
-        write(path, options.fmt, _Frames(movie, workers), WriteOptions(fps, on_frame))
+        # Frame i shows steps 1..i+1: a still of step N is frame N-1.
+        still = None if options.step is None else options.step - 1
+        write(path, options.fmt, _Frames(movie, workers), WriteOptions(fps, on_frame, still))
     finally:
         movie.close()
     return path

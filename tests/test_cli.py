@@ -190,7 +190,13 @@ RENDER_ERRORS = {
     ),
     "width-out-of-range": (TINY, ["--width", "3"], "x.gif", 2, "--width"),
     "width-odd": (TINY, ["--width", "321"], "x.gif", 2, "even"),
-    "unknown-suffix": (TINY, [], "x.avi", 2, "'-o'"),
+    "unknown-suffix": (
+        TINY, [], "x.avi", 1,
+        "x.avi: unknown format '.avi'; adamviz writes .gif, .mp4, .webm, .webp, .apng, .html,",
+    ),
+    "step-zero": (TINY, ["--step", "0"], "x.png", 1, "--step: expected a step from 1 to 6, got 0"),
+    "step-past-the-end": (TINY, ["--step", "7"], "x.svg", 1, "expected a step from 1 to 6, got 7"),
+    "step-of-an-animation": (TINY, ["--step", "2"], "x.gif", 2, "--step chooses the step of a still"),
 }  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
+from adamviz.output.atomic import AtomicFile
 from adamviz.output.still import write_png
 from adamviz.output.video import VideoWriter
 
@@ -45,11 +46,21 @@ class FrameSource(Protocol):
         ...
 
 
+class VectorSource(FrameSource, Protocol):
+    """A source that can also draw a frame as vectors: what the SVG and PDF writers read."""
+
+    def vector(self, index: int, fmt: str) -> bytes:
+        """Frame ``index`` as the bytes of an ``svg`` or ``pdf`` file."""
+        ...
+
+
 @dataclass(frozen=True)
 class WriteOptions:
     fps: float = 20
     #: Called as ``on_frame(done, total)`` after each frame is handed to the encoder.
     on_frame: Callable[[int, int], None] | None = None
+    #: The frame a still shows; None: the last.
+    still: int | None = None
 
 
 Writer = Callable[[Path, FrameSource, WriteOptions], None]
@@ -124,7 +135,33 @@ def write_apng(path: Path, source: FrameSource, options: WriteOptions) -> None:
     _encode(path, "apng", source, options, [])
 
 
+def _still_index(source: FrameSource, options: WriteOptions) -> int:
+    index = source.n_frames - 1 if options.still is None else options.still
+    if not 0 <= index < source.n_frames:
+        raise IndexError(f"still: expected a frame in 0..{source.n_frames - 1}, got {index}")
+    return index
+
+
 @register("png")
-def write_last_frame_png(path: Path, source: FrameSource, options: WriteOptions) -> None:
-    """The last frame as a PNG still."""
-    write_png(path, source.frame(source.n_frames - 1))
+def write_png_still(path: Path, source: FrameSource, options: WriteOptions) -> None:
+    """One frame (the last by default) as a PNG still."""
+    write_png(path, source.frame(_still_index(source, options)))
+
+
+def _write_vector(path: Path, source: FrameSource, options: WriteOptions, fmt: str) -> None:
+    if not hasattr(source, "vector"):
+        raise TypeError(f"a {fmt} still needs a source that draws vectors (VectorSource)")
+    vectors: VectorSource = source  # type: ignore[assignment]
+    AtomicFile(path).write_bytes(vectors.vector(_still_index(source, options), fmt))
+
+
+@register("svg")
+def write_svg(path: Path, source: FrameSource, options: WriteOptions) -> None:
+    """One frame (the last by default) as an SVG, its text as text."""
+    _write_vector(path, source, options, "svg")
+
+
+@register("pdf")
+def write_pdf(path: Path, source: FrameSource, options: WriteOptions) -> None:
+    """One frame (the last by default) as a PDF, its fonts embedded (TrueType)."""
+    _write_vector(path, source, options, "pdf")
