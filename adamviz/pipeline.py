@@ -23,6 +23,7 @@ from adamviz.scenario import Scenario
 
 if TYPE_CHECKING:
     from adamviz.figure.engine import Animation, FigureSpec
+    from adamviz.output.page import PageContent
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class _Frames:
 
     movie: Animation
     workers: int
+    scenario: Scenario
 
     @property
     def n_frames(self) -> int:
@@ -142,6 +144,17 @@ class _Frames:
 
     def vector(self, index: int, fmt: str) -> bytes:
         return self.movie.vector(index, fmt)
+
+    def page_content(self) -> PageContent:
+        from adamviz.output.page import PageContent
+
+        return PageContent(
+            title=self.scenario.title,
+            description=self.scenario.description or "",
+            param_names=self.scenario.param_names,
+            traces=self.movie.traces,
+            frame_steps=range(1, self.n_frames + 1),  # frame i shows step i + 1
+        )
 
     def stream(self) -> Generator[np.ndarray, None, None]:
         if self.workers > 0:
@@ -188,7 +201,7 @@ def render_scenario(
         fps = options.fps or scenario.render.fps
         # Frame i shows steps 1..i+1: a still of step N is frame N-1.
         still = None if options.step is None else options.step - 1
-        write(path, options.fmt, _Frames(movie, workers), WriteOptions(fps, on_frame, still))
+        write(path, options.fmt, _Frames(movie, workers, scenario), WriteOptions(fps, on_frame, still))
     finally:
         movie.close()
     return path

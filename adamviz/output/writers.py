@@ -18,6 +18,7 @@ from typing import Protocol
 import numpy as np
 
 from adamviz.output.atomic import AtomicFile
+from adamviz.output.page import PageContent, write_page
 from adamviz.output.still import write_png
 from adamviz.output.video import VideoWriter
 
@@ -52,6 +53,12 @@ class VectorSource(FrameSource, Protocol):
     def vector(self, index: int, fmt: str) -> bytes:
         """Frame ``index`` as the bytes of an ``svg`` or ``pdf`` file."""
         ...
+
+
+class PageSource(FrameSource, Protocol):
+    """A source that also knows its numbers and words: what the interactive page reads."""
+
+    def page_content(self) -> PageContent: ...
 
 
 @dataclass(frozen=True)
@@ -133,6 +140,17 @@ def write_webp(path: Path, source: FrameSource, options: WriteOptions) -> None:
 def write_apng(path: Path, source: FrameSource, options: WriteOptions) -> None:
     """An animated PNG that loops: lossless, and larger than the WebP."""
     _encode(path, "apng", source, options, [])
+
+
+@register("html")
+def write_html(path: Path, source: FrameSource, options: WriteOptions) -> None:
+    """One self-contained interactive page: the animation, a step slider, each step's numbers."""
+    if not hasattr(source, "page_content"):
+        raise TypeError("an html page needs a source that knows its numbers (PageSource)")
+    content = source.page_content()  # type: ignore[attr-defined]
+    frames = source.stream()
+    with contextlib.closing(frames):
+        write_page(path, frames, source.size, options.fps, content, options.on_frame)
 
 
 def _still_index(source: FrameSource, options: WriteOptions) -> int:
