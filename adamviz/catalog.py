@@ -23,7 +23,7 @@ class Format(NamedTuple):
     """``animation``: every frame; ``still``: one frame; ``table``: the numbers."""
     mime: str
     element: Literal["img", "video", "iframe", "a"]
-    """How the gallery shows it: an ``<img>``, a ``<video>``, an ``<iframe>`` (a page), or a link."""
+    """How the gallery shows it: an ``<img>``, a ``<video>``, an ``<iframe>`` (a page), a link."""
 
     @property
     def suffix(self) -> str:

@@ -118,6 +118,11 @@ def _format_for(output: Path | None, fmt: str | None) -> str:
     "svg, pdf (the last step, or --step). Default: OUTPUT's suffix, else gif.",
 )  # fmt: skip
 @click.option(
+    "--max-size", metavar="SIZE",
+    help="Largest file to write, such as 10MB: fewer frames, then fewer pixels, until it "
+    "fits; else an error that says what would. Default: no limit, and a warning above 10 MB.",
+)  # fmt: skip
+@click.option(
     "--step", type=int, metavar="N",
     help="The step a still (png, svg, pdf) shows, from 1. Default: the last.",
 )  # fmt: skip
@@ -131,6 +136,7 @@ def render(
     fps: int | None,
     width: int | None,
     height: int | None,
+    max_size: str | None,
     step: int | None,
 ) -> None:
     """Render SCENARIO to an animation, an interactive page, or a still of one step.
@@ -150,6 +156,7 @@ def render(
             message = f"expected an even number of pixels, got {value}"
             raise click.BadParameter(message, param_hint=f"'{name}'")
     fmt = _format_for(output, fmt)
+    budget = _size_budget(max_size)
     if step is not None and FORMATS[fmt].kind != "still":
         raise click.UsageError(f"--step chooses the step of a still (png, svg, pdf), not of {fmt}")
     loaded = _load(scenario)
@@ -161,8 +168,35 @@ def render(
 
     with stopped_by_signals(), user_errors():
         check_step(loaded, step)  # before the output folder is touched
-        render_scenario(loaded, target, RenderOptions(fmt, fps, width, height, step))
-    click.echo(f"wrote {target}", err=True)
+        options = RenderOptions(fmt, fps, width, height, step, budget)
+        fitted: list[str] = []
+        render_scenario(loaded, target, options, notice=fitted.append)
+    click.echo(f"wrote {target}" + "".join(f": {text}" for text in fitted), err=True)
+    _warn_if_large(target, fmt, budget)
+
+
+def _size_budget(text: str | None) -> int | None:
+    from adamviz.output.budget import parse_size
+
+    try:
+        return None if text is None else parse_size(text)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--max-size'") from None
+
+
+def _warn_if_large(target: Path, fmt: str, budget: int | None) -> None:
+    """Above GitHub's 10 MB a README shows no animation: say so, and how to fit it."""
+    from adamviz.output.budget import GITHUB_LIMIT, format_size
+
+    if budget is not None or FORMATS[fmt].kind != "animation":
+        return
+    size = target.stat().st_size
+    if size > GITHUB_LIMIT:
+        click.echo(
+            f"warning: {target} is {format_size(size)}, over the 10 MB GitHub shows in a "
+            "README; --max-size 10MB makes it fit",
+            err=True,
+        )
 
 
 @cli.command()

@@ -196,7 +196,7 @@ RENDER_ERRORS = {
     ),
     "step-zero": (TINY, ["--step", "0"], "x.png", 1, "--step: expected a step from 1 to 6, got 0"),
     "step-past-the-end": (TINY, ["--step", "7"], "x.svg", 1, "expected a step from 1 to 6, got 7"),
-    "step-of-an-animation": (TINY, ["--step", "2"], "x.gif", 2, "--step chooses the step of a still"),
+    "step-of-an-animation": (TINY, ["--step", "2"], "x.gif", 2, "--step chooses the step"),
 }  # fmt: skip
 
 

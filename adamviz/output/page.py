@@ -203,7 +203,8 @@ def _table(run: int, data: dict[str, object]) -> str:
     rows: list[dict[str, object]] = runs[run]["rows"]  # type: ignore[assignment]
     for r, row in enumerate(rows):
         cells = "".join(
-            f'<td data-run="{run}" data-row="{r}" data-param="{p}"></td>' for p in range(len(params))
+            f'<td data-run="{run}" data-row="{r}" data-param="{p}"></td>'
+            for p in range(len(params))
         )
         body.append(f'<tr><th scope="row">{html.escape(str(row["label"]))}</th>{cells}</tr>')
     caption = html.escape(str(runs[run]["label"]))
@@ -238,7 +239,8 @@ def render_page(content: PageContent, video: bytes, size: tuple[int, int], fps: 
 </header>
 <main>
 <figure>
-<video muted playsinline loop preload="auto" width="{width}" height="{height}" aria-label="{label}"></video>
+<video muted playsinline loop preload="auto" width="{width}" height="{height}"
+ aria-label="{label}"></video>
 <div class="controls">
 <button id="play" type="button">Play</button>
 <input id="step" type="range" min="0" max="{last}" value="{last}" aria-label="Step">
