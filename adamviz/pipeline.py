@@ -256,8 +256,14 @@ def _render_within(
     one that fits, and left alone when nothing does (an ``OptionError``).
     """
     from adamviz.catalog import FORMATS
-    from adamviz.output.budget import ANIMATION_TRIES, STILL_TRIES, Attempt, format_size
-    from adamviz.output.budget import predicted, too_large
+    from adamviz.output.budget import (
+        ANIMATION_TRIES,
+        STILL_TRIES,
+        Attempt,
+        format_size,
+        predicted,
+        too_large,
+    )
 
     budget = options.max_size
     assert budget is not None

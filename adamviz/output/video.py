@@ -33,7 +33,6 @@ from adamviz.errors import OutputError
 from adamviz.output.atomic import AtomicFile, os_reason
 from adamviz.output.interrupt import raise_if_stopping, shielded
 
-
 # Deterministic output: no encoder version string, no creation time, no
 # metadata copied from the input, so the same frames give the same bytes.
 _BITEXACT = ["-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1"]
