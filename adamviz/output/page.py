@@ -161,8 +161,10 @@ _SCRIPT = """
   };
   const seek = i => {
     video.pause();
+    const before = frame;
     show(i);
-    video.currentTime = (frame + 0.5) / data.fps;
+    // Seeking again to the time shown (at the last frame) made Chromium show frame 0.
+    if (frame !== before || video.readyState < 2) video.currentTime = (frame + 0.5) / data.fps;
   };
   const follow = (now, meta) => {
     show(Math.floor(meta.mediaTime * data.fps + 0.5));
@@ -182,6 +184,7 @@ _SCRIPT = """
       if (frame >= n - 1) video.currentTime = 0.5 / data.fps;
       video.play();
     } else video.pause();
+    button.textContent = video.paused ? "Play" : "Pause";
   });
   slider.addEventListener("input", () => seek(+slider.value));
   document.addEventListener("keydown", event => {
@@ -189,7 +192,9 @@ _SCRIPT = """
     if (event.target === slider) event.preventDefault();  // one frame, not the slider's own step
     seek(frame + (event.key === "ArrowRight" ? 1 : -1));
   });
-  video.addEventListener("loadeddata", () => seek(n - 1), {once: true});
+  video.addEventListener("loadeddata", () => {
+    video.currentTime = (n - 0.5) / data.fps;
+  }, {once: true});
   show(n - 1);
 })();
 """
