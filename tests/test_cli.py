@@ -280,10 +280,8 @@ def test_render_writes_the_new_formats(name: str, frames: int) -> None:
     assert_exit(result, 0)
     assert result.stderr == f"wrote {name}\n"
     path = Path(name)
-    if path.suffix == ".webp":
-        shapes = [f.shape[:2] for f in iio.imiter(path, plugin="pillow")]
-    else:
-        shapes = [f.shape[:2] for f in iio.imiter(path, extension=".png" if "png" in name else None)]
+    plugin = {".webp": {"plugin": "pillow"}, ".apng": {"extension": ".png"}}.get(path.suffix, {})
+    shapes = [f.shape[:2] for f in iio.imiter(path, **plugin)]
     assert shapes == [(HEIGHT, WIDTH)] * frames
     assert partial_files(Path()) == []
 

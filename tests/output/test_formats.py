@@ -1,4 +1,4 @@
-"""WebM, WebP, APNG, the vector stills, the page's numbers and the size budget: what the files hold."""
+"""WebM, WebP, APNG, vector stills, the page's numbers, the size budget: what the files hold."""
 
 from __future__ import annotations
 

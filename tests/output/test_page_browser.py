@@ -1,4 +1,4 @@
-"""The interactive page in headless Chromium: the slider and the arrow keys move the frame and the numbers.
+"""The interactive page in headless Chromium: the slider and arrow keys move frame and numbers.
 
 As the gallery's browser tests (and with their browser): skipped without
 Playwright or ``chromium``, unless ``ADAMVIZ_REQUIRE_BROWSER=1``.
@@ -113,9 +113,7 @@ def test_the_slider_and_the_arrow_keys_move_the_frame_and_the_numbers(
             assert closest_frame(shown, frames) == frame  # frame-exact, not the one beside it
 
         at(STEPS - 1)  # opens on the last step
-        page.eval_on_selector(
-            "#step", "s => { s.value = 2; s.dispatchEvent(new Event('input')); }"
-        )
+        page.eval_on_selector("#step", "s => { s.value = 2; s.dispatchEvent(new Event('input')); }")
         at(2)
         page.focus("#step")
         page.keyboard.press("ArrowLeft")
