@@ -85,6 +85,9 @@ def _local(path: Path) -> str:
     return "file:" + os.path.abspath(path)
 
 
+#: The most frame bytes held in memory while a GIF's palette pass runs (see VideoWriter.write).
+_AHEAD_BYTES = 64 * 2**20
+
 #: ffmpeg's name for frames of 3 (RGB) or 4 (RGBA, the canvas's own layout) channels.
 _PIXEL_FORMATS = {3: "rgb24", 4: "rgba"}
 
@@ -148,6 +151,9 @@ class VideoWriter:
         self._stack = contextlib.ExitStack()
         self._process: subprocess.Popen[bytes] | None = None
         self._shape: tuple[int, ...] | None = None
+        self._palette: Path | None = None
+        self._palette_pass: subprocess.Popen[bytes] | None = None
+        self._pending: list[np.ndarray] = []
         self.frames_written = 0
 
     def __enter__(self) -> VideoWriter:
@@ -160,6 +166,12 @@ class VideoWriter:
             if reason is not None:  # out of file descriptors, say
                 raise OutputError(f"{self.path}: cannot write: {reason}") from None
             raise
+        if self.fmt == "gif":
+            try:
+                self._begin_palette()
+            except BaseException:
+                self._abort()
+                raise
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
@@ -177,13 +189,7 @@ class VideoWriter:
             raise
 
     def _start(self, first: np.ndarray) -> subprocess.Popen[bytes]:
-        palette_args: list[str] = []
-        if self.fmt == "gif":
-            try:
-                folder = Path(self._stack.enter_context(tempfile.TemporaryDirectory()))
-            except OSError as error:
-                raise OutputError(f"{self.path}: cannot write: {os_reason(error)}") from None
-            palette_args = ["-i", _local(self._make_palette(folder / "palette.png"))]
+        palette_args = [] if self._palette is None else ["-i", _local(self._palette)]
         args = [
             *_raw_input(first, self.fps), *palette_args, *_CODEC_ARGS[self.fmt],
             *_BITEXACT, "-y", _local(self._output.temporary),
@@ -206,22 +212,43 @@ class VideoWriter:
             reason = os_reason(OSError(str(error)))
             raise OutputError(f"{self.path}: cannot start ffmpeg: {reason}") from None
 
-    def _make_palette(self, palette: Path) -> Path:
-        """One 256-colour palette from the sample frames, in a first, short ffmpeg pass."""
+    def _begin_palette(self) -> None:
+        """Start the pass that makes one 256-colour palette from the sample frames.
+
+        It runs while the first frames are drawn (see :meth:`write`), and
+        :meth:`_end_palette` waits for it.
+        """
+        try:
+            folder = Path(self._stack.enter_context(tempfile.TemporaryDirectory()))
+        except OSError as error:
+            raise OutputError(f"{self.path}: cannot write: {os_reason(error)}") from None
+        self._palette = folder / "palette.png"
         frames = [self._checked(frame) for frame in self._palette_frames]
-        args = [*_raw_input(frames[0]), "-vf", "palettegen=stats_mode=full", "-y", _local(palette)]
+        args = [
+            *_raw_input(frames[0]), "-vf", "palettegen=stats_mode=full", "-y",
+            _local(self._palette),
+        ]  # fmt: skip
         process = self._started(args)
         assert process.stdin is not None
-        with contextlib.suppress(BrokenPipeError):  # ffmpeg failed: its status says so below
+        with contextlib.suppress(BrokenPipeError):  # ffmpeg failed: its status says so later
             for frame in frames:
                 process.stdin.write(memoryview(frame).cast("B"))
             process.stdin.close()
+        self._palette_pass = process
+
+    def _end_palette(self, first: np.ndarray) -> None:
+        """Wait for the palette, start the encoder with it, and send it the frames held."""
+        process, self._palette_pass = self._palette_pass, None
+        assert process is not None
         status = process.wait()
         self._process = None
         if status != 0:
             reason = _ffmpeg_reason(self._stderr)
             raise OutputError(f"{self.path}: ffmpeg palettegen failed: {reason}")
-        return palette
+        held, self._pending = self._pending, []
+        self._start(held[0] if held else first)
+        for frame in held:
+            self._send(frame)
 
     def _checked(self, frame: np.ndarray) -> np.ndarray:
         """The frame, C-contiguous, once its size, channels and dtype are known good."""
@@ -240,16 +267,30 @@ class VideoWriter:
         return np.ascontiguousarray(frame)
 
     def write(self, frame: np.ndarray) -> None:
-        """Send one frame to the encoder (blocks while ffmpeg catches up)."""
+        """Send one frame to the encoder (blocks while ffmpeg catches up).
+
+        While a GIF's palette pass still runs, the frame is copied and held
+        instead (up to 64 MB of them), so that drawing goes on meanwhile.
+        """
         raise_if_stopping()
         frame = self._checked(frame)
-        if self._process is None:
+        if self._shape is None:
             self._shape = frame.shape
-            self._start(frame)
         elif frame.shape != self._shape:
             message = f"frame: expected shape {self._shape} like the first, got {frame.shape}"
             raise ValueError(message)
-        assert self._process.stdin is not None
+        if self._palette_pass is not None:
+            room = (len(self._pending) + 1) * frame.nbytes <= _AHEAD_BYTES
+            if room and self._palette_pass.poll() is None:
+                self._pending.append(frame.copy())
+                return
+            self._end_palette(frame)
+        elif self._process is None:
+            self._start(frame)
+        self._send(frame)
+
+    def _send(self, frame: np.ndarray) -> None:
+        assert self._process is not None and self._process.stdin is not None
         try:
             self._process.stdin.write(memoryview(frame).cast("B"))
         except BrokenPipeError:
@@ -260,9 +301,12 @@ class VideoWriter:
 
     def close(self) -> None:
         """Finish encoding; raise ``OutputError`` if ffmpeg failed."""
-        process = self._process
-        if process is None:
+        if self._shape is None:
             raise OutputError(f"{self.path}: no frames to write")
+        if self._palette_pass is not None:  # every frame came while the palette was made
+            self._end_palette(self._pending[0])
+        process = self._process
+        assert process is not None
         assert process.stdin is not None
         with contextlib.suppress(BrokenPipeError):
             process.stdin.close()
