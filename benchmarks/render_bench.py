@@ -150,7 +150,7 @@ def ready_frames(scenario: Scenario, fmt: str) -> tuple[list[np.ndarray], list[n
     movie = animation(scenario, RenderOptions(fmt=fmt, width=WIDTH, height=HEIGHT))
     try:
         frames = [np.array(movie.frame_rgba(i)) for i in range(movie.n_frames)]
-        palette = palette_sample(movie) if fmt == "gif" else []
+        palette = list(palette_sample(movie)) if fmt == "gif" else []
     finally:
         movie.close()
     return frames, palette

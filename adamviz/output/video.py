@@ -22,7 +22,7 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -139,12 +139,16 @@ class VideoWriter:
         size: tuple[int, int],
         fps: float,
         fmt: str,
-        palette_frames: Sequence[np.ndarray] = (),
+        palette_frames: Iterable[np.ndarray] = (),
     ) -> None:
-        """``palette_frames``, for a GIF: a sample of the frames (all the colours they use)."""
+        """``palette_frames``, for a GIF: a sample of the frames (all the colours they use).
+
+        They may come lazily (a generator): the palette pass starts with the first
+        of them and takes the others as they are drawn.
+        """
         if fmt not in _CODEC_ARGS:
             raise ValueError(f"fmt: expected one of {sorted(_CODEC_ARGS)}, got {fmt!r}")
-        if fmt == "gif" and not palette_frames:
+        if fmt == "gif" and isinstance(palette_frames, Sequence) and not palette_frames:
             raise ValueError("a GIF needs palette_frames: a sample of the frames it will hold")
         self.path, self.size, self.fps, self.fmt = Path(path), size, fps, fmt
         self._palette_frames = palette_frames
@@ -223,18 +227,22 @@ class VideoWriter:
         except OSError as error:
             raise OutputError(f"{self.path}: cannot write: {os_reason(error)}") from None
         self._palette = folder / "palette.png"
-        frames = [self._checked(frame) for frame in self._palette_frames]
+        frames = iter(self._palette_frames)
+        first = next(frames, None)
+        if first is None:
+            raise ValueError("a GIF needs palette_frames: a sample of the frames it will hold")
+        first = self._checked(first)
         args = [
-            *_raw_input(frames[0]), "-vf", "palettegen=stats_mode=full", "-y",
-            _local(self._palette),
+            *_raw_input(first), "-vf", "palettegen=stats_mode=full", "-y", _local(self._palette),
         ]  # fmt: skip
+        # Started before the rest of the sample is drawn: its start-up overlaps the drawing.
         process = self._started(args)
+        self._palette_pass = process
         assert process.stdin is not None
         with contextlib.suppress(BrokenPipeError):  # ffmpeg failed: its status says so later
-            for frame in frames:
+            for frame in (first, *(self._checked(frame) for frame in frames)):
                 process.stdin.write(memoryview(frame).cast("B"))
             process.stdin.close()
-        self._palette_pass = process
 
     def _end_palette(self, first: np.ndarray) -> None:
         """Wait for the palette, start the encoder with it, and send it the frames held."""

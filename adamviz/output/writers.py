@@ -10,7 +10,7 @@ the two agree.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -92,14 +92,17 @@ def write(path: Path, fmt: str, source: FrameSource, options: WriteOptions) -> P
     return path
 
 
-def palette_sample(source: FrameSource) -> list[np.ndarray]:
-    """The frames a GIF's one palette is computed from, spread evenly over the animation."""
+def palette_sample(source: FrameSource) -> Iterator[np.ndarray]:
+    """The frames a GIF's one palette is computed from, spread evenly over the animation.
+
+    Drawn one by one as the palette pass takes them (see ``VideoWriter``).
+    """
     indices = np.linspace(0, source.n_frames - 1, PALETTE_SAMPLES).round().astype(int)
-    return [source.frame(index) for index in sorted(set(indices.tolist()))]
+    return (source.frame(index) for index in sorted(set(indices.tolist())))
 
 
 def _encode(
-    path: Path, fmt: str, source: FrameSource, options: WriteOptions, palette: list[np.ndarray]
+    path: Path, fmt: str, source: FrameSource, options: WriteOptions, palette: Iterable[np.ndarray]
 ) -> None:
     frames = source.stream()
     with (
