@@ -68,3 +68,8 @@ class SimulationError(AdamvizError):
 
 class OptionError(AdamvizError):
     """A render option the scenario cannot meet: a step outside its steps, a size nothing fits."""
+
+
+class CaptureError(AdamvizError, ValueError):
+    """A training run that cannot be recorded or replayed as it is: an entry that does not
+    exist, an optimizer adamviz does not know, a run that changed what a replay assumes."""
