@@ -22,8 +22,8 @@ class Format(NamedTuple):
     kind: Kind
     """``animation``: every frame; ``still``: one frame; ``table``: the numbers."""
     mime: str
-    element: Literal["img", "video", "a"]
-    """How the gallery shows it: an ``<img>``, a ``<video>``, or a link."""
+    element: Literal["img", "video", "iframe", "a"]
+    """How the gallery shows it: an ``<img>``, a ``<video>``, an ``<iframe>`` (a page), a link."""
 
     @property
     def suffix(self) -> str:
@@ -35,7 +35,13 @@ FORMATS: dict[str, Format] = {
     for f in (
         Format("gif", "animation", "image/gif", "img"),
         Format("mp4", "animation", "video/mp4", "video"),
+        Format("webm", "animation", "video/webm", "video"),
+        Format("webp", "animation", "image/webp", "img"),
+        Format("apng", "animation", "image/apng", "img"),
+        Format("html", "animation", "text/html", "iframe"),
         Format("png", "still", "image/png", "img"),
+        Format("svg", "still", "image/svg+xml", "img"),
+        Format("pdf", "still", "application/pdf", "a"),
         Format("csv", "table", "text/csv", "a"),
     )
 }
@@ -43,6 +49,8 @@ FORMATS: dict[str, Format] = {
 #: The formats a render (``adamviz render``, ``adamviz batch``) can write.
 FIGURE_FORMATS: tuple[str, ...] = tuple(n for n, f in FORMATS.items() if f.kind != "table")
 DEFAULT_FORMAT = "gif"
+#: The stills drawn as vectors (text kept as text where matplotlib can), not as pixels.
+VECTOR_FORMATS: tuple[str, ...] = ("svg", "pdf")
 
 
 def format_of(suffix: str) -> Format | None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from adamviz import __version__
-from adamviz.catalog import DEFAULT_FORMAT, FIGURE_FORMATS
+from adamviz.catalog import DEFAULT_FORMAT, FIGURE_FORMATS, FORMATS
 from adamviz.cores import usable_cores
 from adamviz.errors import AdamvizError
 
@@ -89,9 +89,10 @@ def cli() -> None:
 def _format_for(output: Path | None, fmt: str | None) -> str:
     """The format: --format, else OUTPUT's suffix, else gif; the two must agree."""
     suffix = output.suffix.lower().lstrip(".") if output is not None else ""
-    if suffix and suffix not in FORMAT_CHOICES:
-        raise click.BadParameter(
-            f"expected a {_SUFFIXES_TEXT} file name, got {output.name!r}", param_hint="'-o'"
+    if output is not None and suffix and suffix not in FORMAT_CHOICES:
+        # Exit 1 like any other file adamviz cannot write, not 2: the name is the mistake.
+        raise click.ClickException(
+            f"{output}: unknown format {output.suffix!r}; adamviz writes {_SUFFIXES_TEXT}"
         )
     if fmt and suffix and fmt != suffix:
         raise click.UsageError(f"--format {fmt} does not match the output file's .{suffix}")
@@ -106,7 +107,17 @@ def _format_for(output: Path | None, fmt: str | None) -> str:
 )  # fmt: skip
 @click.option(
     "-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES),
-    help="gif, mp4, or png (the last frame, a still). Default: OUTPUT's suffix, else gif.",
+    help="Animations: gif, mp4, webm, webp, apng, html (an interactive page); stills: png, "
+    "svg, pdf (the last step, or --step). Default: OUTPUT's suffix, else gif.",
+)  # fmt: skip
+@click.option(
+    "--max-size", metavar="SIZE",
+    help="Largest file to write, such as 10MB: fewer frames, then fewer pixels, until it "
+    "fits; else an error that says what would. Default: no limit, and a warning above 10 MB.",
+)  # fmt: skip
+@click.option(
+    "--step", type=int, metavar="N",
+    help="The step a still (png, svg, pdf) shows, from 1. Default: the last.",
 )  # fmt: skip
 @click.option("--fps", type=click.IntRange(1, 60), help="Frames per second (overrides the file).")
 @click.option("--width", type=click.IntRange(160, 3840), help="Width in pixels (even).")
@@ -118,28 +129,67 @@ def render(
     fps: int | None,
     width: int | None,
     height: int | None,
+    max_size: str | None,
+    step: int | None,
 ) -> None:
-    """Render SCENARIO to an animated GIF, an MP4, or a PNG still.
+    """Render SCENARIO to an animation, an interactive page, or a still of one step.
 
-    Example:
+    The format follows OUTPUT's suffix: .gif, .mp4, .webm, .webp, .apng, .html
+    (one self-contained page: play, pause, a step slider and the numbers of each
+    step), or a still of one step: .png, .svg, .pdf.
+
+    Examples:
 
         adamviz render scenarios/noisy.yaml -o figures/noisy.mp4 --width 1280 --height 720
+
+        adamviz render scenarios/flip.yaml -o flip.svg --step 70
     """
     for name, value in (("--width", width), ("--height", height)):
         if value is not None and value % 2:
             message = f"expected an even number of pixels, got {value}"
             raise click.BadParameter(message, param_hint=f"'{name}'")
     fmt = _format_for(output, fmt)
+    budget = _size_budget(max_size)
+    if step is not None and FORMATS[fmt].kind != "still":
+        raise click.UsageError(f"--step chooses the step of a still (png, svg, pdf), not of {fmt}")
     loaded = _load(scenario)
     target = output or Path("output") / f"{Path(scenario).stem}.{fmt}"
     _refuse_inputs(target, loaded)
 
     from adamviz.output.interrupt import stopped_by_signals
-    from adamviz.pipeline import RenderOptions, render_scenario
+    from adamviz.pipeline import RenderOptions, check_step, render_scenario
 
     with stopped_by_signals(), user_errors():
-        render_scenario(loaded, target, RenderOptions(fmt, fps, width, height))
-    click.echo(f"wrote {target}", err=True)
+        check_step(loaded, step)  # before the output folder is touched
+        options = RenderOptions(fmt, fps, width, height, step, budget)
+        fitted: list[str] = []
+        render_scenario(loaded, target, options, notice=fitted.append)
+    click.echo(f"wrote {target}" + "".join(f": {text}" for text in fitted), err=True)
+    _warn_if_large(target, fmt, budget)
+
+
+def _size_budget(text: str | None) -> int | None:
+    from adamviz.output.budget import parse_size
+
+    try:
+        return None if text is None else parse_size(text)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--max-size'") from None
+
+
+def _warn_if_large(target: Path, fmt: str, budget: int | None) -> None:
+    """Above GitHub's 10 MB a README shows no animation: say so, and how to fit it."""
+    from adamviz.output.budget import GITHUB_LIMIT, format_size
+
+    if budget is not None or FORMATS[fmt].kind != "animation":
+        return
+    size = target.stat().st_size
+    if size > GITHUB_LIMIT:
+        click.echo(
+            f"warning: {target} is {format_size(size)}, over the 10 MB GitHub shows in a "
+            "README; --max-size 10MB makes it fit",
+            err=True,
+        )
 
 
 @cli.command()

@@ -8,7 +8,9 @@ functions that draw, keeping ``adamviz simulate`` free of matplotlib.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+import contextlib
+import os
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from adamviz.catalog import DEFAULT_FORMAT
-from adamviz.errors import SimulationError
+from adamviz.errors import OptionError, OutputError, SimulationError
 from adamviz.optim.run import Run, run_many
 from adamviz.optim.trace import Trace
 from adamviz.scenario import Scenario
@@ -24,6 +26,7 @@ from adamviz.scenario import Scenario
 if TYPE_CHECKING:
     from adamviz.figure.engine import Animation, FigureSpec
     from adamviz.figure.surface_panel import SurfaceView
+    from adamviz.output.page import PageContent
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,10 @@ class RenderOptions:
     fps: int | None = None
     width: int | None = None
     height: int | None = None
+    #: The step a still shows (1-based); None: the last.
+    step: int | None = None
+    #: The largest file, in bytes, to write: fewer frames and pixels until it fits. None: any.
+    max_size: int | None = None
 
 
 def simulate(scenario: Scenario) -> list[Trace]:
@@ -183,24 +190,53 @@ class _Frames:
 
     movie: Animation
     workers: int
+    scenario: Scenario
+    #: The animation's frames shown, in order (a size budget may keep fewer); None: all.
+    indices: tuple[int, ...] | None = None
+
+    @property
+    def _shown(self) -> Sequence[int]:
+        return range(self.movie.n_frames) if self.indices is None else self.indices
 
     @property
     def n_frames(self) -> int:
-        return self.movie.n_frames
+        return len(self._shown)
 
     @property
     def size(self) -> tuple[int, int]:
         return self.movie.spec.width, self.movie.spec.height
 
     def frame(self, index: int) -> np.ndarray:
-        return self.movie.frame(index)
+        return self.movie.frame(self._shown[index])
+
+    def vector(self, index: int, fmt: str) -> bytes:
+        return self.movie.vector(self._shown[index], fmt)
+
+    def page_content(self) -> PageContent:
+        from adamviz.output.page import PageContent
+
+        return PageContent(
+            title=self.scenario.title,
+            description=self.scenario.description or "",
+            param_names=self.scenario.param_names,
+            traces=self.movie.traces,
+            frame_steps=[index + 1 for index in self._shown],  # frame i shows step i + 1
+        )
 
     def stream(self) -> Generator[np.ndarray, None, None]:
-        if self.workers > 0:
+        if self.workers > 0 and self.indices is None:
             from adamviz.figure.parallel import frames_in_workers
 
             return frames_in_workers(self.movie.traces, self.movie.spec, self.workers)
-        return (self.movie.frame_rgba(index) for index in range(self.movie.n_frames))
+        return (self.movie.frame_rgba(index) for index in self._shown)
+
+
+def check_step(scenario: Scenario, step: int | None) -> None:
+    """An ``OptionError`` unless ``step`` (a still's) is one of the scenario's steps."""
+    if step is not None and not 1 <= step <= scenario.steps:
+        raise OptionError(
+            f"{scenario.source}: --step: expected a step from 1 to {scenario.steps}, got {step}"
+        )
 
 
 def render_scenario(
@@ -210,8 +246,9 @@ def render_scenario(
     on_frame: Callable[[int, int], None] | None = None,
     frame_workers: int | None = None,
     traces: list[Trace] | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> Path:
-    """Write the scenario's animation (or, for a still, its last frame) to ``path``.
+    """Write the scenario's animation (or, for a still, one step) to ``path``.
 
     ``on_frame(done, total)``, if given, is called after each frame is handed
     to the encoder: how a batch shows each scenario's progress.
@@ -219,17 +256,102 @@ def render_scenario(
     as many as spare cores repay, see :func:`adamviz.figure.parallel.auto_frame_workers`).
     The file is the same bytes whatever the number. ``traces``: the scenario's
     simulation when the caller already has it (a batch also writes its numbers).
+    ``options.max_size``: see :func:`_render_within`; ``notice(text)`` is told
+    what was lowered to fit it, if anything.
     """
-    from adamviz.figure.parallel import auto_frame_workers
-    from adamviz.output.writers import WRITERS, WriteOptions, write
+    from adamviz.output.writers import WRITERS
 
     if options.fmt not in WRITERS:
         raise ValueError(f"fmt: expected one of {tuple(WRITERS)}, got {options.fmt!r}")
+    check_step(scenario, options.step)
+    runs = simulate(scenario) if traces is None else traces
+    if options.max_size is not None:
+        return _render_within(scenario, path, options, on_frame, runs, notice)
+    _render_once(scenario, path, options, on_frame, frame_workers, runs)
+    return path
+
+
+def _render_once(
+    scenario: Scenario,
+    path: Path,
+    options: RenderOptions,
+    on_frame: Callable[[int, int], None] | None,
+    frame_workers: int | None,
+    traces: list[Trace],
+    stride: int = 1,
+) -> None:
+    """One render; ``stride``: every that many steps a frame, at the frame rate over it."""
+    from adamviz.figure.parallel import auto_frame_workers
+    from adamviz.output.budget import frame_indices
+    from adamviz.output.writers import WriteOptions, write
+
     movie = animation(scenario, options, traces)
     try:
         workers = auto_frame_workers(movie.n_frames) if frame_workers is None else frame_workers
-        fps = options.fps or scenario.render.fps
-        write(path, options.fmt, _Frames(movie, workers), WriteOptions(fps, on_frame))
+        fps = (options.fps or scenario.render.fps) / stride
+        indices = None if stride == 1 else tuple(frame_indices(movie.n_frames, stride))
+        # Frame i shows steps 1..i+1: a still of step N is frame N-1.
+        still = None if options.step is None else options.step - 1
+        source = _Frames(movie, workers, scenario, indices)
+        write(path, options.fmt, source, WriteOptions(fps, on_frame, still))
     finally:
         movie.close()
-    return path
+
+
+def _render_within(
+    scenario: Scenario,
+    path: Path,
+    options: RenderOptions,
+    on_frame: Callable[[int, int], None] | None,
+    traces: list[Trace],
+    notice: Callable[[str], None] | None,
+) -> Path:
+    """Render until a try fits ``options.max_size`` (see :mod:`adamviz.output.budget`).
+
+    Each try is written to a hidden file beside ``path`` and measured; the one
+    that fits is renamed over ``path``, so an earlier file is replaced only by
+    one that fits, and left alone when nothing does (an ``OptionError``).
+    """
+    from adamviz.catalog import FORMATS
+    from adamviz.output.budget import (
+        ANIMATION_TRIES,
+        STILL_TRIES,
+        Attempt,
+        format_size,
+        predicted,
+        too_large,
+    )
+
+    budget = options.max_size
+    assert budget is not None
+    width = options.width or scenario.render.width
+    height = options.height or scenario.render.height
+    fps = options.fps or scenario.render.fps
+    still = FORMATS[options.fmt].kind == "still"
+    tries = STILL_TRIES if still else ANIMATION_TRIES
+    trial = path.with_name(f".{path.name[:120]}.fitting.partial")
+    measured: list[tuple[str, int]] = []
+    last: tuple[Attempt, int] | None = None
+    try:
+        for k, attempt in enumerate(tries):
+            final = k == len(tries) - 1
+            if last is not None and not final and predicted(last[1], last[0], attempt) > budget:
+                continue  # cannot fit, by the last measure: no need to render it
+            w, h = attempt.size(width, height)
+            sized = RenderOptions(options.fmt, options.fps, w, h, options.step)
+            _render_once(scenario, trial, sized, on_frame, 0, traces, attempt.stride)
+            size = trial.stat().st_size
+            measured.append((attempt.describe(width, height, fps), size))
+            if size <= budget:
+                try:
+                    os.replace(trial, path)
+                except OSError as error:
+                    raise OutputError(f"{path}: cannot write: {error.strerror}") from None
+                if k > 0 and notice is not None:
+                    notice(f"{measured[-1][0]} ({format_size(size)}), to fit {format_size(budget)}")
+                return path
+            last = (attempt, size)
+    finally:
+        with contextlib.suppress(OSError):
+            trial.unlink()
+    raise OptionError(too_large(str(path), budget, measured))

@@ -17,13 +17,19 @@ and prints seconds, each baseline's ratio to adamviz, adamviz's ratio to the
 floor, and the file sizes. The machines are shared and noisy, so only ratios
 measured in the same run mean anything.
 
-    python benchmarks/render_bench.py [--repeat 3] [--baseline-repeat 1] [--formats gif mp4]
+WebM, WebP and APNG are timed against their own floor alone (the baselines
+are GIF and MP4 writers); the interactive page (``html``), an MP4 with the
+numbers around it, against adamviz's own MP4 render in the same run.
+
+    python benchmarks/render_bench.py [--repeat 3] [--baseline-repeat 1] [--no-baselines]
+        [--formats gif mp4 webm webp apng html]
     python benchmarks/render_bench.py --scenario benchmarks/surface.yaml   # paths on contours
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import tempfile
 import time
 from collections.abc import Callable
@@ -47,6 +53,10 @@ from adamviz.pipeline import RenderOptions, animation, render_scenario, simulate
 from adamviz.scenario import Scenario, load
 
 SCENARIO = Path(__file__).with_name("bench.yaml")
+#: The formats that have an encode-only floor: the same encoder fed ready frames.
+FLOORED = ("gif", "mp4", "webm", "webp", "apng")
+#: The formats FuncAnimation's writers make, against which the baselines run.
+BASELINED = ("gif", "mp4")
 WIDTH, HEIGHT, FPS = 960, 540, 20
 REFERENCE_GREY = "#b0b0b0"
 
@@ -141,7 +151,7 @@ def ready_frames(scenario: Scenario, fmt: str) -> tuple[list[np.ndarray], list[n
     movie = animation(scenario, RenderOptions(fmt=fmt, width=WIDTH, height=HEIGHT))
     try:
         frames = [np.array(movie.frame_rgba(i)) for i in range(movie.n_frames)]
-        palette = palette_sample(movie) if fmt == "gif" else []
+        palette = list(palette_sample(movie)) if fmt == "gif" else []
     finally:
         movie.close()
     return frames, palette
@@ -172,7 +182,12 @@ def main() -> None:
     parser.add_argument(
         "--baseline-repeat", type=int, default=1, help="baseline runs, best kept (each is slow)"
     )
-    parser.add_argument("--formats", nargs="+", default=["gif", "mp4"], choices=["gif", "mp4"])
+    parser.add_argument(
+        "--formats", nargs="+", default=["gif", "mp4"], choices=[*FLOORED, "html"]
+    )
+    parser.add_argument(
+        "--no-baselines", action="store_true", help="time adamviz against its floor alone"
+    )
     parser.add_argument(
         "--scenario", type=Path, default=SCENARIO,
         help=f"default {SCENARIO.name}; benchmarks/compare.yaml is 4 runs × 2 parameters, "
@@ -196,6 +211,23 @@ def main() -> None:
             def render(path: Path = ours, options: RenderOptions = options) -> None:
                 render_scenario(scenario, path, options)
 
+            def kb(path: Path) -> str:
+                return f"{path.stat().st_size / 1024:.0f}"
+
+            if fmt == "html":
+                # The page against adamviz's MP4, alternated so that both see the same machine.
+                mp4 = out / "for-page.mp4"
+                mp4_options = RenderOptions(fmt="mp4", width=WIDTH, height=HEIGHT, fps=FPS)
+                render_mp4 = functools.partial(render, mp4, mp4_options)
+                t_page, t_mp4 = float("inf"), float("inf")
+                for _ in range(args.repeat):
+                    t_page = min(t_page, timed(render, 1))
+                    t_mp4 = min(t_mp4, timed(render_mp4, 1))
+                print(f"{'mp4':<7}{'adamviz':<18}{t_mp4:>9.2f}{'':>22}{kb(mp4):>8}")
+                ratio = f"{t_page / t_mp4:.2f}x the MP4"
+                print(f"{fmt:<7}{'adamviz page':<18}{t_page:>9.2f}{ratio:>22}{kb(ours):>8}")
+                continue
+
             # Half of the fast runs before the baselines, half after: a machine that
             # slows down or speeds up during the run affects both alike.
             floor_path = out / f"floor.{fmt}"
@@ -208,7 +240,8 @@ def main() -> None:
                 ("set_data", baseline_set_data),
                 ("clear+replot", baseline_replot),
             )
-            for name, baseline in drawn_by_baselines if len(traces) == 1 else ():
+            with_baselines = len(traces) == 1 and fmt in BASELINED and not args.no_baselines
+            for name, baseline in drawn_by_baselines if with_baselines else ():
                 trace = traces[0]
                 path = out / f"{name}.{fmt}"
                 seconds = timed(
@@ -218,9 +251,6 @@ def main() -> None:
                 baselines[name] = (seconds, path)
             if args.repeat > 1:
                 t_ours = min(t_ours, timed(render, args.repeat // 2))
-
-            def kb(path: Path) -> str:
-                return f"{path.stat().st_size / 1024:.0f}"
 
             print(f"{fmt:<7}{'encode-only floor':<18}{t_floor:>9.2f}{'':>22}{kb(floor_path):>8}")
             ratio = f"{t_ours / t_floor:.2f}x the floor"

@@ -190,7 +190,18 @@ RENDER_ERRORS = {
     ),
     "width-out-of-range": (TINY, ["--width", "3"], "x.gif", 2, "--width"),
     "width-odd": (TINY, ["--width", "321"], "x.gif", 2, "even"),
-    "unknown-suffix": (TINY, [], "x.avi", 2, "'-o'"),
+    "unknown-suffix": (
+        TINY, [], "x.avi", 1,
+        "x.avi: unknown format '.avi'; adamviz writes .gif, .mp4, .webm, .webp, .apng, .html,",
+    ),
+    "step-zero": (TINY, ["--step", "0"], "x.png", 1, "--step: expected a step from 1 to 6, got 0"),
+    "step-past-the-end": (TINY, ["--step", "7"], "x.svg", 1, "expected a step from 1 to 6, got 7"),
+    "step-of-an-animation": (TINY, ["--step", "2"], "x.gif", 2, "--step chooses the step"),
+    "max-size-nothing-fits": (
+        TINY, ["--max-size", "1KB"], "x.gif", 1,
+        "x.gif: nothing fits --max-size 1 KB: 320×180, every step at 20 fps is",
+    ),
+    "max-size-not-a-size": (TINY, ["--max-size", "ten"], "x.webm", 2, "expected a size such as"),
 }  # fmt: skip
 
 
@@ -258,6 +269,79 @@ def test_render_writes_every_frame_at_the_requested_size(
     assert result.stderr == f"wrote {written}\n"
     assert iio.imread(written).shape == shape
     assert partial_files(Path()) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "frames"),
+    [("x.webm", STEPS), ("x.webp", STEPS), ("x.apng", STEPS), ("s.png", 1)],
+)
+def test_render_writes_the_new_formats(name: str, frames: int) -> None:
+    result = invoke("render", write("tiny.yaml", TINY), "-o", name)
+    assert_exit(result, 0)
+    assert result.stderr == f"wrote {name}\n"
+    path = Path(name)
+    plugin = {".webp": {"plugin": "pillow"}, ".apng": {"extension": ".png"}}.get(path.suffix, {})
+    shapes = [f.shape[:2] for f in iio.imiter(path, **plugin)]
+    assert shapes == [(HEIGHT, WIDTH)] * frames
+    assert partial_files(Path()) == []
+
+
+def test_a_still_of_any_step() -> None:
+    from adamviz.pipeline import animation
+    from adamviz.scenario import load
+
+    path = write("tiny.yaml", TINY)
+    for args, name in ((["--step", "2"], "two.png"), ([], "last.png")):
+        assert_exit(invoke("render", path, "-o", name, *args), 0)
+    movie = animation(load(path))
+    try:
+        np.testing.assert_array_equal(iio.imread("two.png"), movie.frame(1))
+        np.testing.assert_array_equal(iio.imread("last.png"), movie.frame(STEPS - 1))
+    finally:
+        movie.close()
+    assert_exit(invoke("render", path, "-o", "s.svg", "--step", "3"), 0)
+    assert "step 3 / 6" in Path("s.svg").read_text(encoding="utf-8")
+    assert_exit(invoke("render", path, "-o", "s.pdf"), 0)
+    assert Path("s.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_render_writes_the_page() -> None:
+    result = invoke("render", write("tiny.yaml", TINY), "-o", "page.html")
+    assert_exit(result, 0)
+    page = Path("page.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<video muted playsinline loop' in page
+    assert partial_files(Path()) == []
+
+
+def test_max_size_keeps_fewer_frames_until_the_figure_fits() -> None:
+    path = write("tiny.yaml", TINY)
+    assert_exit(invoke("render", path, "-o", "full.gif"), 0)
+    full = Path("full.gif").stat().st_size
+    Path("x.gif").write_bytes(b"an earlier figure")
+    result = invoke("render", path, "-o", "x.gif", "--max-size", str(full - 1))
+    assert_exit(result, 0)
+    assert result.stderr.startswith("wrote x.gif: 320×180, every 2nd step at 10 fps (")
+    assert Path("x.gif").stat().st_size < full
+    assert iio.imread("x.gif").shape == (STEPS // 2, HEIGHT, WIDTH, 3)
+    assert partial_files(Path()) == [] and not list(Path().glob(".*"))
+
+    result = invoke("render", path, "-o", "y.gif", "--max-size", "10MB")  # fits as it is
+    assert_exit(result, 0)
+    assert result.stderr == "wrote y.gif\n"
+    assert Path("y.gif").read_bytes() == Path("full.gif").read_bytes()
+
+
+def test_an_animation_over_githubs_limit_is_warned_of(monkeypatch: pytest.MonkeyPatch) -> None:
+    from adamviz.output import budget
+
+    monkeypatch.setattr(budget, "GITHUB_LIMIT", 100)
+    result = invoke("render", write("tiny.yaml", TINY), "-o", "x.mp4")
+    assert_exit(result, 0)
+    size = budget.format_size(Path("x.mp4").stat().st_size)
+    assert result.stderr == (
+        f"wrote x.mp4\nwarning: x.mp4 is {size}, over the 10 MB GitHub shows in a README; "
+        "--max-size 10MB makes it fit\n"
+    )
 
 
 # ----------------------------------------------------------------------------- schema

@@ -55,6 +55,10 @@ article { background: #fff; border: 1px solid var(--line); border-radius: 8px;
 article img, article video { display: block; width: 100%; height: auto;
                              aspect-ratio: 16 / 9; object-fit: contain; background: #fff;
                              border-bottom: 1px solid var(--line); }
+article iframe.page { display: block; width: 100%; height: 640px; border: 0;
+                      border-bottom: 1px solid var(--line); }
+article p.file { margin: 0; padding: 40px 16px; text-align: center;
+                 border-bottom: 1px solid var(--line); }
 article h2 { margin: 12px 16px 4px; font-size: 1.15rem; }
 article p { margin: 0 16px 8px; color: var(--muted); flex: 1; }
 nav { margin: 0 16px 14px; display: flex; gap: 16px; flex-wrap: wrap; }
@@ -76,12 +80,17 @@ def _media(card: Card) -> str:
     href = _href(card.animation)
     label = html.escape(f"Animation: {card.title}", quote=True)
     shown = format_of(Path(card.animation).suffix)
-    if shown is not None and shown.element == "video":
+    element = shown.element if shown is not None else "img"
+    if element == "video":
         return (
             f'<video autoplay loop muted playsinline preload="auto" aria-label="{label}">'
-            f'<source src="{href}" type="{shown.mime}">'
+            f'<source src="{href}" type="{shown.mime}">'  # type: ignore[union-attr]
             f'<a href="{href}">{html.escape(card.animation)}</a></video>'
         )
+    if element == "iframe":  # an interactive page: its own controls and numbers, in a frame
+        return f'<iframe src="{href}" title="{label}" loading="lazy" class="page"></iframe>'
+    if element == "a":  # a PDF: browsers show it in a tab of its own, not inline everywhere
+        return f'<p class="file"><a href="{href}">{html.escape(card.animation)}</a></p>'
     return f'<img src="{href}" alt="{label}" loading="lazy" width="960" height="540">'
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from adamviz import __version__
+from adamviz.batch.gallery import GALLERY_NAME
 from adamviz.batch.manifest import MANIFEST_NAME, Entry, Manifest, sha256_of
 from adamviz.catalog import FORMATS
 from adamviz.errors import AdamvizError
@@ -83,6 +84,11 @@ def plan_targets(scenarios: list[Path], folder: Path, fmt: str) -> list[Target]:
     for scenario in scenarios:
         stem = scenario.stem
         target = Target(scenario, folder / f"{stem}.{fmt}", folder / f"{stem}.csv")
+        if target.name == GALLERY_NAME:  # an interactive page named index.html
+            raise PlanError(
+                f"{scenario}: would write {target.output} over the gallery's page; "
+                "rename the scenario or choose another format"
+            )
         other = targets.get(target.name)
         if other is not None:
             raise PlanError(
@@ -155,6 +161,7 @@ def orphans(folder: Path, manifest: Manifest, targets: list[Target]) -> list[str
     if folder.is_dir():
         for path in folder.iterdir():
             counted = path.suffix.lower() in FIGURE_SUFFIXES and not path.name.startswith(".")
+            counted = counted and path.name != GALLERY_NAME  # a figure's suffix, html, too
             if counted and path.name not in owned and path.is_file():
                 found.add(path.name)
     return sorted(found)

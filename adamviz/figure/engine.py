@@ -285,6 +285,18 @@ class Animation:
         """The picture after step ``index + 1``: an H×W×3 uint8 array of its own."""
         return np.array(np.asarray(self._draw(index))[:, :, :3])
 
+    def vector(self, index: int, fmt: str) -> bytes:
+        """The picture after step ``index + 1`` as SVG or PDF bytes, text kept as text."""
+        from adamviz.figure.vector import vector_still
+
+        if not 0 <= index < self.n_frames:
+            raise IndexError(f"frame {index} out of range 0..{self.n_frames - 1}")
+        moving = self._moving
+        with self._rc.applied():
+            return vector_still(
+                self.figure, moving.updates, moving.artists, moving.labels, index, fmt
+            )
+
     def frames(self, indices: Sequence[int] | None = None) -> Iterator[np.ndarray]:
         """Frames in order (all by default), each an H×W×3 uint8 array."""
         for index in range(self.n_frames) if indices is None else indices:

@@ -10,13 +10,15 @@ the two agree.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from adamviz.output.atomic import AtomicFile
+from adamviz.output.page import PageContent, write_page
 from adamviz.output.still import write_png
 from adamviz.output.video import VideoWriter
 
@@ -45,11 +47,27 @@ class FrameSource(Protocol):
         ...
 
 
+class VectorSource(FrameSource, Protocol):
+    """A source that can also draw a frame as vectors: what the SVG and PDF writers read."""
+
+    def vector(self, index: int, fmt: str) -> bytes:
+        """Frame ``index`` as the bytes of an ``svg`` or ``pdf`` file."""
+        ...
+
+
+class PageSource(FrameSource, Protocol):
+    """A source that also knows its numbers and words: what the interactive page reads."""
+
+    def page_content(self) -> PageContent: ...
+
+
 @dataclass(frozen=True)
 class WriteOptions:
     fps: float = 20
     #: Called as ``on_frame(done, total)`` after each frame is handed to the encoder.
     on_frame: Callable[[int, int], None] | None = None
+    #: The frame a still shows; None: the last.
+    still: int | None = None
 
 
 Writer = Callable[[Path, FrameSource, WriteOptions], None]
@@ -74,14 +92,17 @@ def write(path: Path, fmt: str, source: FrameSource, options: WriteOptions) -> P
     return path
 
 
-def palette_sample(source: FrameSource) -> list[np.ndarray]:
-    """The frames a GIF's one palette is computed from, spread evenly over the animation."""
+def palette_sample(source: FrameSource) -> Iterator[np.ndarray]:
+    """The frames a GIF's one palette is computed from, spread evenly over the animation.
+
+    Drawn one by one as the palette pass takes them (see ``VideoWriter``).
+    """
     indices = np.linspace(0, source.n_frames - 1, PALETTE_SAMPLES).round().astype(int)
-    return [source.frame(index) for index in sorted(set(indices.tolist()))]
+    return (source.frame(index) for index in sorted(set(indices.tolist())))
 
 
 def _encode(
-    path: Path, fmt: str, source: FrameSource, options: WriteOptions, palette: list[np.ndarray]
+    path: Path, fmt: str, source: FrameSource, options: WriteOptions, palette: Iterable[np.ndarray]
 ) -> None:
     frames = source.stream()
     with (
@@ -106,7 +127,62 @@ def write_mp4(path: Path, source: FrameSource, options: WriteOptions) -> None:
     _encode(path, "mp4", source, options, [])
 
 
+@register("webm")
+def write_webm(path: Path, source: FrameSource, options: WriteOptions) -> None:
+    """VP9 in WebM, byte-stable for the same frames."""
+    _encode(path, "webm", source, options, [])
+
+
+@register("webp")
+def write_webp(path: Path, source: FrameSource, options: WriteOptions) -> None:
+    """An animated, lossless WebP that loops."""
+    _encode(path, "webp", source, options, [])
+
+
+@register("apng")
+def write_apng(path: Path, source: FrameSource, options: WriteOptions) -> None:
+    """An animated PNG that loops: lossless, and larger than the WebP."""
+    _encode(path, "apng", source, options, [])
+
+
+@register("html")
+def write_html(path: Path, source: FrameSource, options: WriteOptions) -> None:
+    """One self-contained interactive page: the animation, a step slider, each step's numbers."""
+    if not hasattr(source, "page_content"):
+        raise TypeError("an html page needs a source that knows its numbers (PageSource)")
+    content = source.page_content()  # type: ignore[attr-defined]
+    frames = source.stream()
+    with contextlib.closing(frames):
+        write_page(path, frames, source.size, options.fps, content, options.on_frame)
+
+
+def _still_index(source: FrameSource, options: WriteOptions) -> int:
+    index = source.n_frames - 1 if options.still is None else options.still
+    if not 0 <= index < source.n_frames:
+        raise IndexError(f"still: expected a frame in 0..{source.n_frames - 1}, got {index}")
+    return index
+
+
 @register("png")
-def write_last_frame_png(path: Path, source: FrameSource, options: WriteOptions) -> None:
-    """The last frame as a PNG still."""
-    write_png(path, source.frame(source.n_frames - 1))
+def write_png_still(path: Path, source: FrameSource, options: WriteOptions) -> None:
+    """One frame (the last by default) as a PNG still."""
+    write_png(path, source.frame(_still_index(source, options)))
+
+
+def _write_vector(path: Path, source: FrameSource, options: WriteOptions, fmt: str) -> None:
+    if not hasattr(source, "vector"):
+        raise TypeError(f"a {fmt} still needs a source that draws vectors (VectorSource)")
+    vectors: VectorSource = source  # type: ignore[assignment]
+    AtomicFile(path).write_bytes(vectors.vector(_still_index(source, options), fmt))
+
+
+@register("svg")
+def write_svg(path: Path, source: FrameSource, options: WriteOptions) -> None:
+    """One frame (the last by default) as an SVG, its text as text."""
+    _write_vector(path, source, options, "svg")
+
+
+@register("pdf")
+def write_pdf(path: Path, source: FrameSource, options: WriteOptions) -> None:
+    """One frame (the last by default) as a PDF, its fonts embedded (TrueType)."""
+    _write_vector(path, source, options, "pdf")

@@ -205,7 +205,7 @@ def test_a_failing_scenario_does_not_stop_the_others(two_scenarios: Path) -> Non
     assert partial_files(Path("output")) == []
 
 
-@pytest.mark.parametrize("fmt", ["gif", "mp4"])
+@pytest.mark.parametrize("fmt", ["gif", "mp4", "webm", "html"])
 def test_rendering_again_gives_the_same_bytes(two_scenarios: Path, fmt: str) -> None:
     assert_exit(invoke("batch", "--format", fmt, "--jobs", "2"), 0)
     first = {p.name: p.read_bytes() for p in Path("output").iterdir()}
@@ -246,6 +246,29 @@ def test_a_missing_path_is_one_line() -> None:
     result = invoke("batch", "nowhere.yaml")
     assert_exit(result, 1)
     assert result.stderr == "Error: nowhere.yaml: no such file or folder\n"
+
+
+def test_pages_in_a_batch_are_figures_and_the_gallery_is_not_an_orphan(
+    two_scenarios: Path,
+) -> None:
+    assert_exit(invoke("batch", "--format", "html", "--jobs", "1"), 0)
+    gallery = Path("output", "index.html").read_text(encoding="utf-8")
+    assert '<iframe src="./up.html"' in gallery and '<iframe src="./down.html"' in gallery
+    result = invoke("batch", "--check", "--format", "html")
+    assert_exit(result, 0)
+    assert result.stdout == "2 figures up to date\n"
+
+
+def test_a_page_named_like_the_gallery_renders_nothing() -> None:
+    Path("s").mkdir()
+    Path("s", "index.yaml").write_text(scenario_text("Index"))
+    result = invoke("batch", "s", "-f", "html")
+    assert_exit(result, 1)
+    assert result.stderr == (
+        "Error: s/index.yaml: would write output/index.html over the gallery's page; "
+        "rename the scenario or choose another format\n"
+    )
+    assert not Path("output").exists()
 
 
 def test_two_scenarios_with_one_output_name_render_nothing() -> None:

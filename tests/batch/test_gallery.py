@@ -83,6 +83,21 @@ def test_an_mp4_is_a_looping_muted_video() -> None:
     assert '<source src="./up.mp4" type="video/mp4">' in page
 
 
+@pytest.mark.parametrize(
+    ("animation", "shown"),
+    [
+        ("up.webm", '<source src="./up.webm" type="video/webm">'),
+        ("up.webp", '<img src="./up.webp"'),
+        ("up.apng", '<img src="./up.apng"'),
+        ("up.svg", '<img src="./up.svg"'),
+        ("up.html", '<iframe src="./up.html" title="Animation: Up"'),
+        ("up.pdf", '<p class="file"><a href="./up.pdf">up.pdf</a></p>'),
+    ],
+)
+def test_every_format_is_shown_as_the_catalog_says(animation: str, shown: str) -> None:
+    assert shown in render_gallery([card(animation=animation)])
+
+
 def test_cards_keep_their_order_and_an_empty_gallery_says_what_to_do() -> None:
     page = render_gallery([card("b", "b.gif"), card("a", "a.gif")])
     assert page.index('id="b"') < page.index('id="a"')
@@ -140,7 +155,7 @@ class Gallery(NamedTuple):
     format: str
 
 
-@pytest.fixture(scope="module", params=["gif", "mp4"])
+@pytest.fixture(scope="module", params=["gif", "mp4", "webm", "webp"])
 def gallery(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Gallery:
     """A real batch's output folder: two figures, one with spaces, accents and markup."""
     root = tmp_path_factory.mktemp(f"gallery-{request.param}")
