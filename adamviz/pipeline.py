@@ -23,6 +23,7 @@ from adamviz.scenario import Scenario
 
 if TYPE_CHECKING:
     from adamviz.figure.engine import Animation, FigureSpec
+    from adamviz.figure.theme import Theme
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,29 @@ def _left_the_floats(trace: Trace, names: list[str]) -> str | None:
     )
 
 
+def theme_of(scenario: Scenario) -> Theme:
+    """The scenario's look as a theme; a :class:`ScenarioError` at the keys matplotlib rejects."""
+    from adamviz.figure.looks import LookError, theme_for
+
+    try:
+        return theme_for(scenario.render, scenario.source.parent)
+    except LookError as error:
+        raise scenario.problems(error.problems) from None
+
+
+def check_looks(scenario: Scenario) -> Scenario:
+    """The scenario, once matplotlib knows its colours, font and style sheet.
+
+    A built-in theme with no colours or font of its own needs no check, and
+    no matplotlib: ``adamviz validate`` stays quick for those.
+    """
+    if not scenario.render.is_default():
+        theme_of(scenario)
+    return scenario
+
+
 def figure_spec(scenario: Scenario, options: RenderOptions) -> FigureSpec:
+    from adamviz.figure.captions import CaptionSpec
     from adamviz.figure.engine import FigureSpec
 
     minima = [
@@ -105,6 +128,8 @@ def figure_spec(scenario: Scenario, options: RenderOptions) -> FigureSpec:
         width=options.width or scenario.render.width,
         height=options.height or scenario.render.height,
         minima=tuple(minima),
+        theme=theme_of(scenario),
+        captions=tuple(CaptionSpec(c.first, c.last, c.text) for c in scenario.captions),
     )
 
 

@@ -33,6 +33,7 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from adamviz.catalog import PANELS
+from adamviz.figure.captions import CaptionBlocks
 from adamviz.figure.growing import GrowingLine
 from adamviz.figure.layout import FigureSpec, compose
 from adamviz.figure.panels import ArtistT, RunLook
@@ -186,7 +187,12 @@ class Animation:
             self._stamps.append(_Stamp(stamp, text_of, float(anchor[0]), float(anchor[1]), ha, va))
             placeholder.set_visible(False)
         self.canvas.draw()
-        return self.canvas.copy_from_bbox(self.figure.bbox)
+        background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._captions = CaptionBlocks(
+            self.figure, self.canvas, self.spec.captions, self.spec.theme.ink,
+            self.spec.height / 540, background,
+        )  # fmt: skip
+        return background
 
     def _record_growing(self) -> list[GrowingLine | None]:
         """Each growing line's draw calls at its full length (None for the others)."""
@@ -210,6 +216,7 @@ class Animation:
             self.canvas.restore_region(self._background if baked == 0 else self._key(baked))
             self._draw_moving(index, after=baked if baked else -np.inf, everything=True)
             pixels = np.asarray(self.canvas.buffer_rgba())
+            self._captions.paste(pixels, index + 1)
             for label in self._stamps:
                 stamp = label.stamp
                 stamp.draw(pixels, label.text_of(index), label.x, label.y, label.ha, label.va)

@@ -32,6 +32,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from adamviz.catalog import DEFAULT_PANELS
+from adamviz.figure.captions import CaptionSpec, strip_height
 from adamviz.figure.panels import (
     Cell,
     Context,
@@ -69,6 +70,8 @@ class FigureSpec:
     theme: Theme = LIGHT
     #: How several runs are laid out (one of :data:`LAYOUTS`); one run has one layout.
     layout: str = "auto"
+    #: Words on the frames of their steps, in a strip under the title.
+    captions: Sequence[CaptionSpec] = ()
 
 
 def panels_by_parameters(
@@ -247,7 +250,7 @@ def compose(figure: Figure, runs: Sequence[RunLook], spec: FigureSpec, host: Hos
     theme, s = spec.theme, spec.height / _REFERENCE_HEIGHT
     trace = runs[0].trace
     params, steps = trace.params, trace.steps
-    figure.set_facecolor(theme.paper)
+    figure.set_facecolor(theme.face)
     layout = "one" if len(runs) == 1 else _layout_of(spec, len(runs))
     if layout == "one":
         cells = panels_by_parameters(figure, spec.panels, params, spec.width)
@@ -285,7 +288,11 @@ def compose(figure: Figure, runs: Sequence[RunLook], spec: FigureSpec, host: Hos
     else:
         per_run = any(panel(name).per_run for name in spec.panels)
         _legend_of_runs(figure, context, spec.width, per_run, keyed)
-    figure.set_layout_engine("constrained", h_pad=4 / 72 * s, w_pad=6 / 72 * s)
+    # Captions get a strip under the title: the grid is laid out below it.
+    strip = strip_height(spec.captions, spec.width, s, figure.dpi) / spec.height
+    figure.set_layout_engine(
+        "constrained", h_pad=4 / 72 * s, w_pad=6 / 72 * s, rect=(0, 0, 1, 1 - strip)
+    )
     return cells
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 from pydantic import AfterValidator, Field, PrivateAttr, ValidationError, model_validator
@@ -32,6 +32,7 @@ from adamviz.scenario.fields import (
     expect,
     expect_list,
 )
+from adamviz.scenario.looks import CaptionList, Looks, check_captions
 from adamviz.scenario.optimizers import (
     DEFAULT_OPTIMIZER,
     MODELS,
@@ -100,8 +101,11 @@ def _unique_panels(panels: list[str]) -> list[str]:
     return panels
 
 
-class Render(StrictModel):
-    """How the animation looks; the renderer reads it, the simulation ignores it."""
+class Render(Looks):
+    """How the animation looks; the renderer reads it, the simulation ignores it.
+
+    Its theme, colours, font and background are :class:`~adamviz.scenario.looks.Looks`'.
+    """
 
     fps: Annotated[int, Field(ge=1, le=60), expect("an integer from 1 to 60")] = Field(
         20, description="Frames (= steps) per second."
@@ -161,12 +165,17 @@ class Scenario(StrictModel):
         description="The parameters, one column of the figure each.",
     )
     render: Render = Field(default_factory=Render, description="Frame rate, size and panels.")
+    captions: CaptionList = Field(
+        default_factory=list,
+        description="Words on the frames while their steps play: a list of {from, to, text}.",
+    )
 
     @model_validator(mode="after")
     def _runs_make_sense(self) -> Scenario:
         if self.optimizer is not None and self.optimizers is not None:
             raise _problem(("optimizers",), "either 'optimizer' or 'optimizers'", "both")
         self._check_sweep()
+        check_captions(self.captions, self.steps)
         runs = self.runs()
         if len(runs) > MAX_RUNS:
             where = ("sweep",) if self.sweep else ("optimizers",)
@@ -219,6 +228,14 @@ class Scenario(StrictModel):
     # Private, so a YAML file cannot set them and they stay out of dumps and the schema.
     _source: Path = PrivateAttr(default_factory=lambda: Path("<scenario>"))
     _stream: GradientStream | None = PrivateAttr(default=None)
+    #: Where each key of the file is (a Locator), for problems found after load.
+    _locate: Any = PrivateAttr(default=None)
+
+    def problems(self, found: Sequence[tuple[KeyPath, str]]) -> ScenarioError:
+        """Problems a later stage found (a colour matplotlib does not know), at their lines."""
+        if self._locate is None:
+            return ScenarioError([Problem(str(self.source), None, dotted(p), m) for p, m in found])
+        return ScenarioError([self._locate.problem(p, m) for p, m in found])
 
     @property
     def source(self) -> Path:

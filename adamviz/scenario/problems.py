@@ -36,8 +36,13 @@ class Locator:
     def problem(self, path: KeyPath, message: str) -> Problem:
         return Problem(self.file, self.line(path), dotted(path) or None, message)
 
-    def line(self, path: KeyPath) -> int:
-        """The line of ``path`` or, for a missing key, of the deepest part that exists."""
+    def line(self, path: KeyPath) -> int | None:
+        """The line of ``path`` or, for a missing key, of the deepest part that exists.
+
+        None for data that came without lines (a dict built in Python).
+        """
+        if not self.lines:
+            return None
         for end in range(len(path), -1, -1):
             if path[:end] in self.lines:
                 return self.lines[path[:end]]
