@@ -199,12 +199,13 @@ def validate(scenarios: tuple[str, ...]) -> None:
 
         adamviz validate scenarios/*.yaml
     """
+    from adamviz.pipeline import check_looks
     from adamviz.scenario import load
 
     problems: list[str] = []
     for path in scenarios:
         try:
-            load(path)
+            check_looks(load(path))
         except AdamvizError as error:
             problems.extend(error.lines())
         else:

@@ -113,6 +113,19 @@ def check_looks(scenario: Scenario) -> Scenario:
     return scenario
 
 
+#: Formats whose pixels carry an alpha: a transparent background is kept in these alone
+#: (the others show the theme's paper). The formats helper adds webm and webp writers.
+ALPHA_FORMATS = frozenset({"png", "webm", "webp"})
+
+
+def _background_for(theme: Theme, fmt: str) -> Theme:
+    from dataclasses import replace
+
+    return theme if fmt in ALPHA_FORMATS or not theme.transparent else replace(
+        theme, transparent=False
+    )
+
+
 def figure_spec(scenario: Scenario, options: RenderOptions) -> FigureSpec:
     from adamviz.figure.captions import CaptionSpec
     from adamviz.figure.engine import FigureSpec
@@ -128,7 +141,7 @@ def figure_spec(scenario: Scenario, options: RenderOptions) -> FigureSpec:
         width=options.width or scenario.render.width,
         height=options.height or scenario.render.height,
         minima=tuple(minima),
-        theme=theme_of(scenario),
+        theme=_background_for(theme_of(scenario), options.fmt),
         captions=tuple(CaptionSpec(c.first, c.last, c.text) for c in scenario.captions),
     )
 
@@ -159,6 +172,11 @@ class _Frames:
     @property
     def size(self) -> tuple[int, int]:
         return self.movie.spec.width, self.movie.spec.height
+
+    @property
+    def transparent(self) -> bool:
+        """Whether frames are H×W×4 with the paper left out (``render.background``)."""
+        return self.movie.spec.theme.transparent
 
     def frame(self, index: int) -> np.ndarray:
         return self.movie.frame(index)

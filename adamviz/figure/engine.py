@@ -181,7 +181,8 @@ class Animation:
         for placeholder, text_of in self._moving.labels:
             anchor = placeholder.get_transform().transform(placeholder.get_position())
             stamp = StampedText(
-                placeholder.get_fontproperties(), placeholder.get_color(), self.figure.dpi
+                placeholder.get_fontproperties(), placeholder.get_color(), self.figure.dpi,
+                self.spec.theme.transparent,
             )
             ha, va = placeholder.get_horizontalalignment(), placeholder.get_verticalalignment()
             self._stamps.append(_Stamp(stamp, text_of, float(anchor[0]), float(anchor[1]), ha, va))
@@ -266,8 +267,12 @@ class Animation:
         return np.asarray(self._draw(index))
 
     def frame(self, index: int) -> np.ndarray:
-        """The picture after step ``index + 1``: an H×W×3 uint8 array of its own."""
-        return np.array(np.asarray(self._draw(index))[:, :, :3])
+        """The picture after step ``index + 1``: an H×W×3 uint8 array of its own.
+
+        H×W×4 for a transparent theme: the alpha is the picture's.
+        """
+        channels = 4 if self.spec.theme.transparent else 3
+        return np.array(np.asarray(self._draw(index))[:, :, :channels])
 
     def frames(self, indices: Sequence[int] | None = None) -> Iterator[np.ndarray]:
         """Frames in order (all by default), each an H×W×3 uint8 array."""

@@ -15,7 +15,6 @@ from typing import Any
 
 from matplotlib import RcParams, font_manager
 from matplotlib.colors import get_named_colors_mapping, is_color_like, to_hex, to_rgb
-from matplotlib.style.core import STYLE_BLACKLIST
 
 from adamviz.figure.theme import DARK, LIGHT, THEMES, Theme, _luminance
 from adamviz.scenario.looks import Looks
@@ -25,6 +24,15 @@ from adamviz.streams.reads import open_regular
 MAX_STYLE_BYTES = 1 << 20
 
 KeyPath = tuple[str | int, ...]
+
+#: Settings of how matplotlib runs, not of how a figure looks: a style sheet's are
+#: ignored, as matplotlib's own styles ignore them (its private _STYLE_BLACKLIST).
+NOT_LOOKS = frozenset({
+    "interactive", "backend", "backend_fallback", "webagg.port", "webagg.address",
+    "webagg.port_retries", "webagg.open_in_browser", "toolbar", "timezone",
+    "figure.max_open_warning", "figure.raise_window", "savefig.directory",
+    "tk.window_focus", "docstring.hardcopy", "date.epoch",
+})  # fmt: skip
 
 
 class LookError(Exception):
@@ -169,7 +177,7 @@ def _read_sheet(path: Path, written: str) -> tuple[dict[str, Any], str]:
             close = difflib.get_close_matches(key, list(RcParams.validate), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise _SheetError(f"{lead} {where}: unknown setting {key!r}{hint}")
-        if key in STYLE_BLACKLIST or key.startswith("backend"):
+        if key in NOT_LOOKS:
             continue  # not a look, and matplotlib's styles ignore it too
         try:
             checked[key] = value
