@@ -279,6 +279,26 @@ class Animation:
         for index in range(self.n_frames) if indices is None else indices:
             yield self.frame(index)
 
+    def _repr_html_(self) -> str:
+        """In a notebook: the last frame, and how to get the others."""
+        import base64
+        import html
+        import io
+
+        from matplotlib.image import imsave
+
+        buffer = io.BytesIO()
+        imsave(buffer, self.frame(self.n_frames - 1), format="png")
+        data = base64.b64encode(buffer.getvalue()).decode("ascii")
+        title = html.escape(self.spec.title, quote=True)
+        return (
+            f'<figure style="margin: 0"><img src="data:image/png;base64,{data}" alt="{title}" '
+            f'style="max-width: 100%"><figcaption>{html.escape(self.spec.title)}: '
+            f"{self.n_frames} frames, {self.spec.width}×{self.spec.height}; the last shown "
+            "(<code>.frame(i)</code>: frame i as an H×W×3 array; "
+            "<code>adamviz.show(...)</code> plays it)</figcaption></figure>"
+        )
+
     def close(self) -> None:
         """Drop the figure's artists and pixels now rather than at garbage collection."""
         self.figure.clear()

@@ -131,7 +131,7 @@ def _from_style_sheet(path: Path, written: str) -> Theme:
     if paper is not None and is_color_like(paper) and paper != "none":
         roles["paper"] = to_hex(paper)
     if "text.color" in settings:
-        roles["ink"] = to_hex(settings["text.color"])
+        roles["ink"] = roles["counter"] = to_hex(settings["text.color"])
     cycle = settings.get("axes.prop_cycle")
     if cycle is not None and "color" in cycle.keys:
         roles["runs"] = tuple(to_hex(c) for c in cycle.by_key()["color"])[: len(base.runs)]

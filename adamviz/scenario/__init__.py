@@ -90,7 +90,9 @@ def _draw_what_is_valid(raw: dict[str, Any], folder: Path) -> list[tuple[KeyPath
 
 
 def load(
-    source: str | os.PathLike[str] | Mapping[str, Any], folder: str | os.PathLike[str] = "."
+    source: str | os.PathLike[str] | Mapping[str, Any],
+    folder: str | os.PathLike[str] = ".",
+    render: Mapping[str, Any] | None = None,
 ) -> Scenario:
     """Read, parse, validate and draw a scenario file, or a scenario given as a mapping.
 
@@ -99,14 +101,14 @@ def load(
     gradients, a style sheet) are relative to ``folder``. For YAML text, see
     :func:`loads`. Raises :class:`ScenarioError` listing every problem found,
     one per mistake, sorted by line; never another exception for bad input.
+    ``render``: keys over the scenario's own ``render:`` (as ``adamviz.render``
+    takes them), checked as if the file had them.
     """
     if isinstance(source, Mapping):
-        data = _plain(source)
-        if not isinstance(data, dict):
-            raise ScenarioError([Problem(DICT_NAME, None, None, "expected a mapping")])
+        data = _with_render(_plain(source), render)
         return _validated(data, Locator(DICT_NAME, data, {}), Path(folder), [], DICT_NAME)
     file = os.fspath(source)
-    return loads(read_text(Path(file), file), file, Path(file).parent)
+    return loads(read_text(Path(file), file), file, Path(file).parent, render)
 
 
 #: What problems name a scenario given as a dict, or as YAML text, by.
@@ -114,12 +116,27 @@ DICT_NAME = "<dict>"
 TEXT_NAME = "<string>"
 
 
-def loads(text: str, name: str = TEXT_NAME, folder: str | os.PathLike[str] = ".") -> Scenario:
+def loads(
+    text: str,
+    name: str = TEXT_NAME,
+    folder: str | os.PathLike[str] = ".",
+    render: Mapping[str, Any] | None = None,
+) -> Scenario:
     """A scenario from YAML text; problems name ``name`` and the text's lines."""
     data, document = parse(text, name)
+    data = _with_render(data, render)
     return _validated(
         data, Locator(name, data, document.lines), Path(folder), list(document.problems), name
     )
+
+
+def _with_render(data: Any, render: Mapping[str, Any] | None) -> Any:
+    """``data`` with ``render``'s keys over its ``render:`` section (a copy; None: as it is)."""
+    if not render or not isinstance(data, dict):
+        return data
+    section = data.get("render")
+    merged = {**(section if isinstance(section, dict) else {}), **_plain(render)}
+    return {**data, "render": merged}
 
 
 def _plain(value: Any) -> Any:

@@ -235,7 +235,8 @@ class Scenario(StrictModel):
         """Problems a later stage found (a colour matplotlib does not know), at their lines."""
         if self._locate is None:
             return ScenarioError([Problem(str(self.source), None, dotted(p), m) for p, m in found])
-        return ScenarioError([self._locate.problem(p, m) for p, m in found])
+        located = [self._locate.problem(p, m) for p, m in found]
+        return ScenarioError(sorted(located, key=lambda p: p.line or 0))
 
     @property
     def source(self) -> Path:
