@@ -8,6 +8,7 @@ colour, a font or a style sheet is for the figure layer to say
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from typing import Annotated, Any, Literal
 
@@ -66,7 +67,7 @@ class Looks(StrictModel):
     )
     colors: Colors | None = Field(  # type: ignore[valid-type]
         None,
-        description=f"A colour per role ({', '.join(COLOR_ROLES)}; runs: a list), over the theme's.",
+        description=f"A colour per role ({', '.join(COLOR_ROLES)}; runs: a list) over the theme's.",
     )
     font: Annotated[str | None, expect("a font family name matplotlib can find")] = Field(
         None, description="The font family of every text, e.g. DejaVu Serif."
@@ -128,7 +129,7 @@ def check_captions(captions: list[Caption], steps: int) -> None:
                            f"a step from {caption.first} (its from) to {steps}",
                            str(caption.last))  # fmt: skip
     order = sorted(range(len(captions)), key=lambda k: captions[k].first)
-    for before, after in zip(order, order[1:], strict=False):
+    for before, after in itertools.pairwise(order):
         shown, next_one = captions[before], captions[after]
         if next_one.first <= shown.last:
             raise _problem(
