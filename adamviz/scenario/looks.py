@@ -28,18 +28,18 @@ MAX_CAPTION_CHARS = 200
 _COLOR_TEXT = 'a colour (a name such as tab:blue, or "#rrggbb" in quotes)'
 ColorText = Annotated[str, Field(min_length=1), expect(_COLOR_TEXT)]
 
-#: One optional colour per role, and ``runs``: a colour for each run, in order.
+#: One optional colour per role, and ``runs``: a colour for each run, in order. Left out
+#: is the theme's; written out, a key needs a colour (``mean: #1f77b4`` is null in YAML).
 Colors: type[StrictModel] = create_model(  # type: ignore[call-overload]
     "Colors",
     __base__=StrictModel,
     __doc__="Colours by role; any left out keep the theme's.",
-    **{role: (ColorText | None, None) for role in COLOR_ROLES},
+    **{role: (ColorText, None) for role in COLOR_ROLES},
     runs=(
         Annotated[
             list[ColorText],
             expect_list(f"a list of 1 to {MAX_RUN_COLORS} colours", 1, MAX_RUN_COLORS),
-        ]
-        | None,
+        ],
         None,
     ),
 )

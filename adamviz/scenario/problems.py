@@ -171,7 +171,8 @@ def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
     """The field names of the model at ``loc``."""
     annotation = _unwrap(_annotation_at(loc))
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return list(annotation.model_fields)
+        # As the file spells them: a caption's "from", not the model's "first".
+        return [f.alias or name for name, f in annotation.model_fields.items()]
     return []
 
 
