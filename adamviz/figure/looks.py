@@ -18,7 +18,7 @@ from matplotlib.colors import get_named_colors_mapping, is_color_like, to_hex, t
 
 from adamviz.figure.theme import DARK, LIGHT, THEMES, Theme, _luminance
 from adamviz.scenario.looks import Looks
-from adamviz.streams.reads import open_regular
+from adamviz.streams.reads import reading
 
 #: A style sheet is a page of settings; anything this large is not one.
 MAX_STYLE_BYTES = 1 << 20
@@ -148,7 +148,8 @@ def _read_sheet(path: Path, written: str) -> tuple[dict[str, Any], str]:
     line matplotlib would not take (matplotlib itself only logs those and goes on)."""
     lead = f"expected a matplotlib style sheet at {written!r}, got"
     try:
-        with open_regular(path) as file:
+        # Read as recorded gradients are: hashed when a batch watches, for its manifest.
+        with reading(path) as file:
             data = file.read(MAX_STYLE_BYTES + 1)
     except FileNotFoundError:
         raise _SheetError(f"{lead} no such file ({path})") from None

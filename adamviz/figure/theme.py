@@ -76,6 +76,13 @@ class Theme:
         return "none" if self.transparent else self.paper
 
     @property
+    def paper_hex(self) -> str:
+        """The paper as ``#rrggbb``, for pages that know no colour names."""
+        from matplotlib.colors import to_hex
+
+        return to_hex(self.paper)
+
+    @property
     def is_dark(self) -> bool:
         """Light ink on dark paper (the gallery's page follows it)."""
         return _luminance(self.paper) < 0.4

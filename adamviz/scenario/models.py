@@ -15,7 +15,7 @@ import numpy as np
 from pydantic import AfterValidator, Field, PrivateAttr, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from adamviz.catalog import DEFAULT_PANELS, PANELS
+from adamviz.catalog import DEFAULT_PANELS, PANELS, THEMES
 from adamviz.errors import Problem, ScenarioError
 from adamviz.scenario.fields import (
     EXPECTED,
@@ -248,7 +248,8 @@ class Scenario(StrictModel):
         return [parameter.name for parameter in self.parameters]
 
     def input_files(self) -> list[str]:
-        """The recorded-gradient files this scenario reads, as written (relative to its folder).
+        """The files this scenario reads, as written (relative to its folder): recorded
+        gradients, and a style sheet.
 
         In the order they appear, each once: what ``adamviz batch`` hashes to know
         whether a figure is still up to date.
@@ -259,6 +260,8 @@ class Scenario(StrictModel):
             pieces = spec.segments if isinstance(spec, SegmentsPattern) else [spec]
             pieces = [piece.of if isinstance(piece, SparsePattern) else piece for piece in pieces]
             paths += [piece.path for piece in pieces if isinstance(piece, FilePattern)]
+        if self.render.theme not in THEMES:  # a style sheet: the figure is made of it too
+            paths.append(self.render.theme)
         return list(dict.fromkeys(paths))
 
     def theta0(self) -> np.ndarray:
