@@ -40,8 +40,8 @@ class UsageError(AdamvizError, ValueError):
 def load(scenario: Any, **render: Any) -> Scenario:
     """The scenario, validated: a path, a dict, YAML text, or a Scenario (as it is).
 
-    A string is YAML text when it has a line break or does not look like a
-    file name (``title: ...``); otherwise it is a path. ``render`` keys
+    A string is YAML text when it has a line break, or a colon and names no
+    file (``{title: Up, steps: 3, ...}``); otherwise it is a path. ``render`` keys
     (``theme="dark"``, ``fps=30``) override the scenario's ``render:``, checked
     as if it had them.
     """
@@ -66,10 +66,12 @@ def load(scenario: Any, **render: Any) -> Scenario:
 
 
 def _is_yaml_text(text: str) -> bool:
+    """YAML if it has a line break, or a colon and no file of that name; else a path."""
     if "\n" in text:
         return True
-    suffix = Path(text).suffix.lower()
-    return suffix not in (".yaml", ".yml") and not Path(text).is_file()
+    return ":" in text and Path(text).suffix.lower() not in (".yaml", ".yml") and not Path(
+        text
+    ).is_file()
 
 
 class Simulation(list["Trace"]):

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
 from matplotlib import RcParams, font_manager
 from matplotlib.colors import get_named_colors_mapping, is_color_like, to_hex, to_rgb
 
-from adamviz.figure.theme import DARK, LIGHT, THEMES, Theme, _luminance
+from adamviz.figure.theme import DARK, LIGHT, THEMES, Theme, luminance
 from adamviz.scenario.looks import Looks
 from adamviz.streams.reads import reading
 
@@ -92,7 +93,8 @@ def _colors(looks: Looks, problems: list[tuple[KeyPath, str]]) -> dict[str, Any]
 
 
 def _color(value: str, where: KeyPath, problems: list[tuple[KeyPath, str]]) -> str:
-    if is_color_like(value) and not value.strip().startswith("C"):
+    # Not "C0".."C9": those name the user's colour cycle, not a colour.
+    if is_color_like(value) and not re.fullmatch(r"\s*C\d+\s*", value):
         return to_hex(value, keep_alpha=to_rgb(value) != to_hex(value))
     names = list(get_named_colors_mapping())
     close = difflib.get_close_matches(value.lower(), names, n=1)
@@ -140,7 +142,7 @@ def _from_style_sheet(path: Path, written: str) -> Theme:
 
 
 def _is_dark(color: Any) -> bool:
-    return is_color_like(color) and color != "none" and _luminance(color) < 0.4
+    return is_color_like(color) and color != "none" and luminance(color) < 0.4
 
 
 def _read_sheet(path: Path, written: str) -> tuple[dict[str, Any], str]:

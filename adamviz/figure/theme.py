@@ -85,7 +85,7 @@ class Theme:
     @property
     def is_dark(self) -> bool:
         """Light ink on dark paper (the gallery's page follows it)."""
-        return _luminance(self.paper) < 0.4
+        return luminance(self.paper) < 0.4
 
     def with_colors(self, **roles: Any) -> Theme:
         """This theme with some roles recoloured (``runs``: the first runs' colours)."""
@@ -183,7 +183,7 @@ DARK = Theme(
 THEMES: dict[str, Theme] = {theme.name: theme for theme in (LIGHT, DARK)}
 
 
-def _luminance(color: str) -> float:
+def luminance(color: str) -> float:
     """The relative luminance (0 black .. 1 white) of a colour matplotlib knows."""
     from matplotlib.colors import to_rgb
 
