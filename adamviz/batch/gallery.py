@@ -97,7 +97,7 @@ nav .size { color: var(--muted); font-weight: normal; }
 details { margin: 0 16px 14px; color: var(--muted); font-size: 0.9rem; }
 summary { cursor: pointer; }
 details pre { margin: 6px 0 0; padding: 6px 8px; background: var(--code); border-radius: 4px;
-              white-space: pre-wrap; word-break: break-all; user-select: all; color: var(--ink); }
+              white-space: pre-wrap; overflow-wrap: anywhere; user-select: all; color: var(--ink); }
 details h3 { margin: 8px 0 0; font-size: 0.8rem; font-weight: 600; }
 footer { color: var(--muted); font-size: 0.85rem; padding-bottom: 24px; }
 footer a { color: inherit; }
