@@ -184,3 +184,13 @@ def test_a_matplotlibrc_in_the_working_folder_changes_no_byte_of_a_dark_render(
         digests[case] = [hashlib.sha256((folder / n).read_bytes()).hexdigest()
                          for n in ("s.gif", "s.png")]  # fmt: skip
     assert digests["hostile"] == digests["clean"]
+
+
+def test_a_captioned_dark_figure_drawn_by_a_worker_process_is_the_same_pixels() -> None:
+    from adamviz.figure.parallel import frames_in_workers
+
+    movie = adamviz.animation(captioned(theme="dark"))
+    here = [movie.frame_rgba(i).copy() for i in range(movie.n_frames)]
+    there = list(frames_in_workers(movie.traces, movie.spec, 1))
+    assert len(there) == len(here)
+    assert all(np.array_equal(a, b) for a, b in zip(here, there, strict=True))
