@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 from pydantic import AfterValidator, Field, PrivateAttr, ValidationError, model_validator
@@ -33,6 +33,7 @@ from adamviz.scenario.fields import (
     expect_list,
 )
 from adamviz.scenario.looks import CaptionList, Looks, check_captions
+from adamviz.scenario.maths import Label
 from adamviz.scenario.optimizers import (
     DEFAULT_OPTIMIZER,
     MODELS,
@@ -51,13 +52,17 @@ from adamviz.scenario.patterns import (
 )
 from adamviz.scenario.plan import MAX_RUNS, Run, plan_runs
 from adamviz.scenario.problem_text import KeyPath, dotted
+from adamviz.scenario.recorded_steps import recorded_steps
 from adamviz.streams import GradientStream
+
+if TYPE_CHECKING:  # problems reads the models' types: a cycle at run time
+    from adamviz.scenario.problems import Locator
 
 
 class Parameter(StrictModel):
     """One scalar parameter θ and the gradients Adam sees for it."""
 
-    name: Name = Field(description="Label in the figure; unique within the scenario.")
+    name: Label = Field(description="Label in the figure; unique within the scenario.")
     init: Number = Field(0.0, description="θ before the first step.")
     gradient: Gradient = Field(description="The gradient pattern, chosen by its 'pattern' key.")
 
@@ -130,9 +135,14 @@ class Scenario(StrictModel):
     gradients once, so that every mistake in the file is reported at load.
     """
 
-    title: Name = Field(description="Shown above the animation.")
+    title: Label = Field(description="Shown above the animation.")
     description: Text = Field("", description="A paragraph a reader sees beside the animation.")
-    steps: StepCount = Field(description=f"Number of Adam steps (= frames), 1 to {MAX_STEPS}.")
+    # Left out, it is the recorded files' length: ``load`` fills it in (recorded_steps).
+    steps: StepCount = Field(
+        None,
+        description=f"Number of optimizer steps (= frames), 1 to {MAX_STEPS}; may be left out "
+        "when gradients come from files ({pattern: file}): as many steps as they have rows.",
+    )
     seed: Seed = Field(0, description="Seed for every random draw; same seed, same numbers.")
     # No "| None": written out, the key needs a mapping; left out, it is Adam's defaults.
     optimizer: SingleOptimizer = Field(
@@ -228,8 +238,8 @@ class Scenario(StrictModel):
     # Private, so a YAML file cannot set them and they stay out of dumps and the schema.
     _source: Path = PrivateAttr(default_factory=lambda: Path("<scenario>"))
     _stream: GradientStream | None = PrivateAttr(default=None)
-    #: Where each key of the file is (a Locator), for problems found after load.
-    _locate: Any = PrivateAttr(default=None)
+    #: Where each key of the file is, for problems found after load.
+    _locate: Locator | None = PrivateAttr(default=None)
 
     def problems(self, found: Sequence[tuple[KeyPath, str]]) -> ScenarioError:
         """Problems a later stage found (a colour matplotlib does not know), at their lines."""
@@ -237,6 +247,12 @@ class Scenario(StrictModel):
             return ScenarioError([Problem(str(self.source), None, dotted(p), m) for p, m in found])
         located = [self._locate.problem(p, m) for p, m in found]
         return ScenarioError(sorted(located, key=lambda p: p.line or 0))
+
+    def problem(self, path: KeyPath, message: str) -> ScenarioError:
+        """A problem found after load (by the figure), at the line of ``path`` in the file."""
+        if self._locate is None:
+            return ScenarioError([Problem(str(self.source), None, dotted(path), message)])
+        return ScenarioError([self._locate.problem(path, message)])
 
     @property
     def source(self) -> Path:
@@ -275,9 +291,13 @@ class Scenario(StrictModel):
         in code names a missing file or too few values.
         """
         if self._stream is None:
-            stream, problems = draw_gradients(
-                self.steps, self.seed, self.parameters, self.source.parent
-            )
+            folder = self.source.parent
+            steps, problems = self.steps, []
+            if steps is None:  # built in code without steps: ``load`` would have filled it in
+                steps, problems = recorded_steps([p.gradient for p in self.parameters], folder)
+            stream = None
+            if steps is not None:
+                stream, problems = draw_gradients(steps, self.seed, self.parameters, folder)
             if stream is None:
                 raise ScenarioError(
                     [Problem(str(self.source), None, dotted(p), m) for p, m in problems]

@@ -144,23 +144,3 @@ def test_a_theme_that_is_neither_a_name_nor_a_path_and_a_background_it_cannot_be
 def test_a_caption_outside_the_steps_or_over_another(captions: str, problem: str) -> None:
     assert errors(f"captions: {captions}\n") == [f"s.yaml:9: {problem}"]
 
-
-def test_validate_asks_matplotlib_only_when_a_scenario_has_colours_a_font_or_a_sheet() -> None:
-    import subprocess
-    import sys
-
-    from tests.support import child_env
-
-    Path("dark.yaml").write_text(BASE + "  theme: dark\ncaptions: [{from: 1, to: 3, text: hi}]\n")
-    Path("coloured.yaml").write_text(BASE + "  colors: {mean: red}\n")
-    code = (
-        "import sys; from adamviz.cli import cli\n"
-        "try:\n    cli(['validate', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
-        "print('matplotlib' in sys.modules)"
-    )
-    loaded = [
-        subprocess.run([sys.executable, "-c", code, name], capture_output=True, text=True,
-                       env=child_env(), check=True).stdout.split()[-1]
-        for name in ("dark.yaml", "coloured.yaml")
-    ]  # fmt: skip
-    assert loaded == ["False", "True"]
