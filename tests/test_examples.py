@@ -50,3 +50,12 @@ def test_copy_of_an_unknown_example_names_the_known_ones_and_writes_nothing() ->
     assert_exit(result, 1)
     assert result.output.startswith("Error: flp: no such example; did you mean 'flip'? the ")
     assert list(Path().iterdir()) == []
+
+
+def test_an_example_that_reads_recorded_gradients_is_copied_with_them() -> None:
+    reads = [item for item in examples() if "file" in item.path.read_text()]
+    if not reads:
+        pytest.skip("no bundled example reads a file")
+    name = reads[0].name
+    assert_exit(invoke("examples", "copy", name, "mine"), 0)
+    assert_exit(invoke("validate", f"mine/{name}.yaml"), 0)

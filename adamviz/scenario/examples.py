@@ -51,18 +51,25 @@ def example(name: str) -> Example:
 
 
 def copy_example(name: str, folder: str | os.PathLike[str] = ".") -> Path:
-    """Write the example ``name`` into ``folder`` (made if need be); never over a file."""
+    """Write the example ``name`` into ``folder`` (made if need be), with the files it reads
+    (recorded gradients); never over a file. Returns the scenario's path."""
+    from adamviz.scenario import load
+
     source = example(name)
-    target = Path(folder) / source.path.name
-    try:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        # "x": created here or not at all, so a file already there is never replaced.
-        with open(target, "xb") as out:
-            out.write(source.path.read_bytes())
-    except FileExistsError:
-        raise ExampleError(
-            f"{target}: already exists; not overwritten (remove it, or copy into another folder)"
-        ) from None
-    except OSError as error:
-        raise ExampleError(f"{target}: cannot write: {error.strerror or error}") from None
-    return target
+    files = [source.path.name, *load(source.path).input_files()]
+    targets = [Path(folder) / file for file in files]
+    for target in targets:
+        if target.exists() or target.is_symlink():
+            raise ExampleError(f"{target}: already exists; not overwritten "
+                               "(remove it, or copy into another folder)")  # fmt: skip
+    for file, target in zip(files, targets, strict=True):
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # "x": created here or not at all, so a file that appeared meanwhile stays.
+            with open(target, "xb") as out:
+                out.write((EXAMPLES / file).read_bytes())
+        except FileExistsError:
+            raise ExampleError(f"{target}: already exists; not overwritten") from None
+        except OSError as error:
+            raise ExampleError(f"{target}: cannot write: {error.strerror or error}") from None
+    return targets[0]
