@@ -88,3 +88,13 @@ QUANTITIES: tuple[str, ...] = (
     "m", "v", "m_hat", "v_hat", "ratio", "step_size",
     "v_max", "u", "momentum", "rms", "sum", "g_avg", "mu_product", "rho", "rectifier", "sign",
 )  # fmt: skip
+
+#: The built-in looks, by their ``render.theme:`` key (any other value is a style sheet's path).
+THEMES: tuple[str, ...] = ("light", "dark")
+
+#: The roles a figure gives a colour to, by their ``render.colors:`` key (and ``runs``,
+#: a list: one colour per run). figure/theme.py's Theme has a field for each.
+COLOR_ROLES: tuple[str, ...] = (
+    "paper", "ink", "gradient", "newest", "mean", "rms", "ratio", "step_size", "theta",
+    "counter", "reference", "update", "rms_max", "sign",
+)  # fmt: skip

@@ -356,6 +356,44 @@ def batch(
         sys.exit(1)
 
 
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def examples(context: click.Context) -> None:
+    """List the bundled scenarios with their titles; 'copy' writes one out to start from.
+
+    Examples:
+
+        adamviz examples
+
+        adamviz examples copy flip my-figures/
+    """
+    if context.invoked_subcommand is not None:
+        return
+    from adamviz.scenario.examples import examples as bundled
+
+    items = bundled()
+    width = max(len(item.name) for item in items)
+    for item in items:
+        click.echo(f"{item.name:<{width}}  {item.title}")
+
+
+@examples.command("copy")
+@click.argument("name")
+@click.argument("folder", default=".", type=click.Path(path_type=Path))
+def copy_example(name: str, folder: Path) -> None:
+    """Write the bundled scenario NAME into FOLDER (default: here); never over a file.
+
+    Example:
+
+        adamviz examples copy flip && adamviz render flip.yaml
+    """
+    from adamviz.scenario.examples import copy_example as copy
+
+    with user_errors():
+        target = copy(name, folder)
+    click.echo(f"wrote {target}", err=True)
+
+
 def _report_check(result: Check, folder: Path) -> None:
     """One line per figure that is not up to date, and per orphan; exit 1 if any."""
     problems = [

@@ -26,6 +26,7 @@ from adamviz.scenario import Scenario
 if TYPE_CHECKING:
     from adamviz.figure.engine import Animation, FigureSpec
     from adamviz.figure.surface_panel import SurfaceView
+    from adamviz.figure.theme import Theme
     from adamviz.output.page import PageContent
 
 
@@ -121,7 +122,42 @@ def _left_the_floats(trace: Trace, names: list[str]) -> str | None:
     )
 
 
+def theme_of(scenario: Scenario) -> Theme:
+    """The scenario's look as a theme; a :class:`ScenarioError` at the keys matplotlib rejects."""
+    from adamviz.figure.looks import LookError, theme_for
+
+    try:
+        return theme_for(scenario.render, scenario.source.parent)
+    except LookError as error:
+        raise scenario.problems(error.problems) from None
+
+
+def check_looks(scenario: Scenario) -> Scenario:
+    """The scenario, once matplotlib knows its colours, font and style sheet.
+
+    A built-in theme with no colours or font of its own needs no check, and
+    no matplotlib: ``adamviz validate`` stays quick for those.
+    """
+    if not scenario.render.is_default():
+        theme_of(scenario)
+    return scenario
+
+
+#: Formats whose pixels carry an alpha: a transparent background is kept in these alone
+#: (the others show the theme's paper). The formats helper adds webm and webp writers.
+ALPHA_FORMATS = frozenset({"png", "webm", "webp"})
+
+
+def _background_for(theme: Theme, fmt: str) -> Theme:
+    from dataclasses import replace
+
+    return theme if fmt in ALPHA_FORMATS or not theme.transparent else replace(
+        theme, transparent=False
+    )
+
+
 def figure_spec(scenario: Scenario, options: RenderOptions) -> FigureSpec:
+    from adamviz.figure.captions import CaptionSpec
     from adamviz.figure.engine import FigureSpec
 
     minima = [
@@ -141,6 +177,8 @@ def figure_spec(scenario: Scenario, options: RenderOptions) -> FigureSpec:
         height=options.height or scenario.render.height,
         minima=tuple(minima),
         surface=surface,
+        theme=_background_for(theme_of(scenario), options.fmt),
+        captions=tuple(CaptionSpec(c.first, c.last, c.text) for c in scenario.captions),
     )
 
 
@@ -205,6 +243,11 @@ class _Frames:
     @property
     def size(self) -> tuple[int, int]:
         return self.movie.spec.width, self.movie.spec.height
+
+    @property
+    def transparent(self) -> bool:
+        """Whether frames are H×W×4 with the paper left out (``render.background``)."""
+        return self.movie.spec.theme.transparent
 
     def frame(self, index: int) -> np.ndarray:
         return self.movie.frame(self._shown[index])

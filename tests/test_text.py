@@ -137,3 +137,26 @@ def test_a_text_that_validates_is_a_text_matplotlib_draws(text: str) -> None:
         return
     figure.text(0, 0, for_matplotlib(text))
     canvas.draw()
+
+
+@pytest.mark.usefixtures("in_tmp")
+def test_captions_follow_the_same_rule_and_keep_their_maths_on_one_line() -> None:
+    """A caption's maths is never broken across the lines it wraps to (two halves of a
+    formula would not parse), and its dollars are dollars."""
+    from adamviz.figure.captions import wrapped
+    from adamviz.figure.layout import CaptionSpec
+
+    text = r"Costs $5 to $10 " + "and then " * 3 + r"$\hat m_t / (\sqrt{\hat v_t} + \epsilon)$"
+    (lines,) = wrapped([CaptionSpec(1, 2, text)], 420, 1.0, 100)
+    assert "\n" in lines  # it did wrap
+    assert r"$\hat m_t / (\sqrt{\hat v_t} + \epsilon)$" in lines
+    assert r"Costs \$5 to \$10" in lines
+    path = Path("c.yaml")
+    path.write_text(
+        "title: T\nsteps: 4\nparameters:\n  - {name: w, gradient: {pattern: constant, value: 1}}\n"
+        "captions:\n  - {from: 1, to: 2, text: 'bad $\\foo$'}\n"
+    )
+    with pytest.raises(ScenarioError) as caught:
+        scenario.load(path)
+    (line,) = caught.value.lines()
+    assert line.startswith("c.yaml:6: captions[0].text: expected plain text, or maths")

@@ -104,6 +104,9 @@ class Entry:
     numbers_sha256: str
     title: str
     description: str = ""
+    #: The figure's look: the theme's name (or its style sheet's path) and its paper colour.
+    theme: str = "light"
+    paper: str = "#ffffff"
 
     @classmethod
     def from_json(cls, data: Any) -> Entry:
@@ -112,7 +115,7 @@ class Entry:
             raise ValueError(f"expected an object, got {type(data).__name__}")
         names = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - names)
-        missing = sorted(names - set(data) - {"description"})
+        missing = sorted(names - set(data) - {"description", "theme", "paper"})
         if unknown or missing:
             raise ValueError(f"expected keys {sorted(names)}, got {sorted(data)}")
         for key in ("inputs", "options"):

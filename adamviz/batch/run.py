@@ -355,7 +355,16 @@ def _local_executor(workers: int) -> Iterator[tuple[Executor, Any]]:
 def _cards(folder: Path, manifest: Manifest) -> list[Card]:
     """A gallery card per figure the manifest knows and the folder holds, by name."""
     return [
-        Card(Path(name).stem, entry.title, entry.description, name, entry.numbers)
+        Card(
+            Path(name).stem,
+            entry.title,
+            entry.description,
+            name,
+            entry.numbers,
+            scenario=entry.scenario,
+            size=(folder / name).stat().st_size,
+            paper=entry.paper,
+        )
         for name, entry in sorted(manifest.entries.items())
         if (folder / name).is_file()
     ]

@@ -162,12 +162,12 @@ def _render(job: Job) -> dict[str, Any]:
     from adamviz.batch.manifest import sha256_of
     from adamviz.output.atomic import AtomicFile, refuse_inputs
     from adamviz.output.tables import write_csv
-    from adamviz.pipeline import RenderOptions, render_scenario, simulate
+    from adamviz.pipeline import RenderOptions, check_looks, render_scenario, simulate, theme_of
     from adamviz.scenario import load
     from adamviz.streams.reads import CHANGED_WHILE_READ, key_of, watched_reads
 
     with watched_reads() as read:
-        scenario = load(job.scenario)
+        scenario = check_looks(load(job.scenario))  # a style sheet is read (and hashed) here
     folder = Path(job.scenario).parent
     inputs = {name: read.get(key_of(folder / name), CHANGED_WHILE_READ)
               for name in scenario.input_files()}  # fmt: skip
@@ -184,6 +184,7 @@ def _render(job: Job) -> dict[str, Any]:
     # steps takes seconds). The batch already renders a scenario per core:
     # frames are drawn here, in order.
     traces = simulate(scenario)
+    theme = theme_of(scenario)
     options = RenderOptions(fmt=job.fmt)
     render_scenario(scenario, output, options, report, frame_workers=0, traces=traces)
     table = io.StringIO()
@@ -198,4 +199,7 @@ def _render(job: Job) -> dict[str, Any]:
         "numbers_sha256": sha256_of(numbers),
         "title": scenario.title,
         "description": " ".join(scenario.description.split()),
+        # The look, for the gallery to follow (a style sheet's bytes are in inputs).
+        "theme": theme.name,
+        "paper": theme.paper_hex,
     }

@@ -34,6 +34,7 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from adamviz.catalog import PANELS
+from adamviz.figure.captions import CaptionBlocks
 from adamviz.figure.growing import GrowingLine
 from adamviz.figure.layout import FigureSpec, compose
 from adamviz.figure.panels import ArtistT, RunLook
@@ -203,13 +204,19 @@ class Animation:
         for placeholder, text_of in self._moving.labels:
             anchor = placeholder.get_transform().transform(placeholder.get_position())
             stamp = StampedText(
-                placeholder.get_fontproperties(), placeholder.get_color(), self.figure.dpi
+                placeholder.get_fontproperties(), placeholder.get_color(), self.figure.dpi,
+                self.spec.theme.transparent,
             )
             ha, va = placeholder.get_horizontalalignment(), placeholder.get_verticalalignment()
             self._stamps.append(_Stamp(stamp, text_of, float(anchor[0]), float(anchor[1]), ha, va))
             placeholder.set_visible(False)
         self.canvas.draw()
-        return self.canvas.copy_from_bbox(self.figure.bbox)
+        background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._captions = CaptionBlocks(
+            self.figure, self.canvas, self.spec.captions, self.spec.theme.ink,
+            self.spec.height / 540, background,
+        )  # fmt: skip
+        return background
 
     def _record_growing(self) -> list[GrowingLine | None]:
         """Each growing line's draw calls at its full length (None for the others)."""
@@ -233,6 +240,7 @@ class Animation:
             self.canvas.restore_region(self._background if baked == 0 else self._key(baked))
             self._draw_moving(index, after=baked if baked else -np.inf, everything=True)
             pixels = np.asarray(self.canvas.buffer_rgba())
+            self._captions.paste(pixels, index + 1)
             for label in self._stamps:
                 stamp = label.stamp
                 stamp.draw(pixels, label.text_of(index), label.x, label.y, label.ha, label.va)
@@ -282,8 +290,12 @@ class Animation:
         return np.asarray(self._draw(index))
 
     def frame(self, index: int) -> np.ndarray:
-        """The picture after step ``index + 1``: an H×W×3 uint8 array of its own."""
-        return np.array(np.asarray(self._draw(index))[:, :, :3])
+        """The picture after step ``index + 1``: an H×W×3 uint8 array of its own.
+
+        H×W×4 for a transparent theme: the alpha is the picture's.
+        """
+        channels = 4 if self.spec.theme.transparent else 3
+        return np.array(np.asarray(self._draw(index))[:, :, :channels])
 
     def vector(self, index: int, fmt: str) -> bytes:
         """The picture after step ``index + 1`` as SVG or PDF bytes, text kept as text."""
@@ -301,6 +313,26 @@ class Animation:
         """Frames in order (all by default), each an H×W×3 uint8 array."""
         for index in range(self.n_frames) if indices is None else indices:
             yield self.frame(index)
+
+    def _repr_html_(self) -> str:
+        """In a notebook: the last frame, and how to get the others."""
+        import base64
+        import html
+        import io
+
+        from matplotlib.image import imsave
+
+        buffer = io.BytesIO()
+        imsave(buffer, self.frame(self.n_frames - 1), format="png")
+        data = base64.b64encode(buffer.getvalue()).decode("ascii")
+        title = html.escape(self.spec.title, quote=True)
+        return (
+            f'<figure style="margin: 0"><img src="data:image/png;base64,{data}" alt="{title}" '
+            f'style="max-width: 100%"><figcaption>{html.escape(self.spec.title)}: '
+            f"{self.n_frames} frames, {self.spec.width}×{self.spec.height}; the last shown "
+            "(<code>.frame(i)</code>: frame i as an H×W×3 array; "
+            "<code>adamviz.show(...)</code> plays it)</figcaption></figure>"
+        )
 
     def close(self) -> None:
         """Drop the figure's artists and pixels now rather than at garbage collection."""

@@ -33,6 +33,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from adamviz.catalog import DEFAULT_PANELS
+from adamviz.figure.captions import CaptionSpec, strip_height
 from adamviz.figure.panels import (
     NARROW_PX,
     Cell,
@@ -78,6 +79,8 @@ class FigureSpec:
     layout: str = "auto"
     #: The loss over all of θ, for the surface and loss panels (None: the scenario has none).
     surface: SurfaceView | None = None
+    #: Words on the frames of their steps, in a strip under the title.
+    captions: Sequence[CaptionSpec] = ()
 
 
 def panels_by_parameters(
@@ -309,7 +312,7 @@ def compose(figure: Figure, runs: Sequence[RunLook], spec: FigureSpec, host: Hos
     theme, s = spec.theme, spec.height / _REFERENCE_HEIGHT
     trace = runs[0].trace
     params, steps = trace.params, trace.steps
-    figure.set_facecolor(theme.paper)
+    figure.set_facecolor(theme.face)
     layout = "one" if len(runs) == 1 else _layout_of(spec, len(runs))
     spans = any(panel(name).span != "parameter" for name in spec.panels)
     if not spans:  # a spanning layout has its own rows; the layout's room check holds it
@@ -362,7 +365,11 @@ def compose(figure: Figure, runs: Sequence[RunLook], spec: FigureSpec, host: Hos
     else:
         per_run = any(panel(name).per_run for name in spec.panels)
         _legend_of_runs(figure, context, spec.width, per_run, keyed)
-    figure.set_layout_engine("constrained", h_pad=4 / 72 * s, w_pad=6 / 72 * s)
+    # Captions get a strip under the title: the grid is laid out below it.
+    strip = strip_height(spec.captions, spec.width, s, figure.dpi) / spec.height
+    figure.set_layout_engine(
+        "constrained", h_pad=4 / 72 * s, w_pad=6 / 72 * s, rect=(0, 0, 1, 1 - strip)
+    )
     return cells
 
 

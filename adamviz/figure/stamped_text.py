@@ -25,8 +25,12 @@ _PAD = 4
 class StampedText:
     """One label's font and colour, and the glyphs it has drawn so far."""
 
-    def __init__(self, prop: FontProperties, color: str, dpi: float) -> None:
+    def __init__(
+        self, prop: FontProperties, color: str, dpi: float, transparent: bool = False
+    ) -> None:
         self.prop, self.dpi = prop, dpi
+        #: Paper with alpha 0 under the text: the glyph's coverage becomes the pixel's alpha.
+        self.transparent = transparent
         self.color = np.array(to_rgb(color), dtype=np.float32) * 255
         probe = RendererAgg(8, 8, dpi)
         # One ascent and descent for every string: the baseline never jumps
@@ -90,9 +94,21 @@ class StampedText:
         if r0 >= r1 or c0 >= c1:
             return
         within = slice(r0 - top, r1 - top), slice(c0 - left, c1 - left)
+        if self.transparent:
+            self._paste_over(pixels[r0:r1, c0:c1], blend.keep[within])
+            return
         region = pixels[r0:r1, c0:c1, :3]
         blended = region * blend.keep[within] + blend.ink[within]
         region[...] = np.rint(blended).astype(np.uint8)
+
+    def _paste_over(self, region: np.ndarray, keep: np.ndarray) -> None:
+        """The glyph composited over pixels that may be see-through (Agg's plain RGBA)."""
+        coverage = 1 - keep
+        below = region[:, :, 3:].astype(np.float32) / 255
+        alpha = coverage + below * keep
+        rgb = (self.color * coverage + region[:, :, :3] * below * keep) / np.maximum(alpha, 1e-6)
+        region[:, :, :3] = np.rint(rgb).astype(np.uint8)
+        region[:, :, 3:] = np.rint(alpha * 255).astype(np.uint8)
 
 
 class _Blend(NamedTuple):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -63,6 +63,36 @@ class Theme:
     """Lion's sign of the step: the ratio's colour, as it plays the ratio's part."""
     runs: tuple[str, ...]
     """One colour per run, in order: the same in every panel and the legend (at most 12)."""
+    transparent: bool = False
+    """The paper left out: the figure's pixels where nothing is drawn have alpha 0."""
+    extra_rc: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    """Settings over the palette's (a style sheet's, a font): validated by matplotlib already."""
+    extra_id: str = ""
+    """What ``extra_rc`` holds, as a digest: themes with the same one draw the same."""
+
+    @property
+    def face(self) -> str:
+        """The figure's and the axes' background: the paper, or nothing."""
+        return "none" if self.transparent else self.paper
+
+    @property
+    def paper_hex(self) -> str:
+        """The paper as ``#rrggbb``, for pages that know no colour names."""
+        from matplotlib.colors import to_hex
+
+        return to_hex(self.paper)
+
+    @property
+    def is_dark(self) -> bool:
+        """Light ink on dark paper (the gallery's page follows it)."""
+        return luminance(self.paper) < 0.4
+
+    def with_colors(self, **roles: Any) -> Theme:
+        """This theme with some roles recoloured (``runs``: the first runs' colours)."""
+        runs = roles.pop("runs", None)
+        if runs:
+            roles["runs"] = (*runs, *self.runs[len(runs) :])
+        return replace(self, **roles)
 
     def run(self, index: int) -> tuple[str, LineStyle]:
         """Run ``index``'s colour and line style: six runs solid, the next six dashed.
@@ -77,12 +107,17 @@ class Theme:
 
     def rc(self) -> dict[str, Any]:
         """The theme's settings over matplotlib's defaults: where paper and ink go."""
-        paper, ink = self.paper, self.ink
-        return {
+        paper, ink = self.face, self.ink
+        palette = {
             "figure.facecolor": paper, "figure.edgecolor": paper, "axes.facecolor": paper,
             "text.color": ink, "axes.labelcolor": ink, "axes.edgecolor": ink,
             "xtick.color": ink, "ytick.color": ink,
         }  # fmt: skip
+        if not self.extra_rc and not self.transparent:
+            return palette  # the light and dark themes as they have always been
+        # A style sheet's settings, then where paper and ink go again: the roles
+        # (which a sheet's colours have set already) are the last word.
+        return {**palette, **self.extra_rc, **palette, "savefig.transparent": self.transparent}
 
 
 LIGHT = Theme(
@@ -115,6 +150,46 @@ LIGHT = Theme(
         "#7f3b08", "#9467bd", "#009988", "#003c30", "#9e0142", "#a6761d",
     ),
 )  # fmt: skip
+
+#: The dark theme's runs, chosen as the light theme's were, by their distances (CIE76 ΔE):
+#: at least 25 apart, the first four at least 60, at least 24 from the state's colours,
+#: the greys and the paper, and a contrast of at least 4.5:1 on the dark paper.
+#: Green, magenta, sky, red; gold, rose, periwinkle, teal, pink, tan, lilac, olive.
+RUNS_ON_DARK: tuple[str, ...] = (
+    "#6fe36f", "#ff77ff", "#66ccff", "#ff5a4f", "#e6b422", "#ff9fb0",
+    "#8080ff", "#33d6c6", "#ff4fa0", "#c7925a", "#b39ddb", "#c0c060",
+)  # fmt: skip
+
+DARK = Theme(
+    name="dark",
+    paper="#15181d",
+    ink="#e6e6e6",
+    gradient="#8a8a8a",
+    newest="#d6d6d6",
+    mean="#4da3ff",
+    rms="#ff9a3c",
+    ratio="#c39bff",
+    step_size="#5fd068",
+    theta="#e6e6e6",
+    counter="#e6e6e6",
+    reference="#4b5058",
+    update="#e0a080",
+    rms_max="#ffd199",
+    sign="#c39bff",
+    runs=RUNS_ON_DARK,
+)  # fmt: skip
+
+#: The built-in themes by their ``render.theme:`` names (catalog.THEMES).
+THEMES: dict[str, Theme] = {theme.name: theme for theme in (LIGHT, DARK)}
+
+
+def luminance(color: str) -> float:
+    """The relative luminance (0 black .. 1 white) of a colour matplotlib knows."""
+    from matplotlib.colors import to_rgb
+
+    channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(color)]
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
 
 # The light theme's colours by the names tests and benchmarks know them by.
 GRADIENT_GREY = LIGHT.gradient

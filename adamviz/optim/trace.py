@@ -51,6 +51,18 @@ class Trace:
             return default
         return self[name]
 
+    def _repr_html_(self) -> str:
+        """In a notebook: what the run holds, and where each parameter ended."""
+        import html
+
+        label = html.escape(self.label or "run")
+        names = ", ".join(html.escape(n) for n in ("grad", "update", "theta", *self.quantities))
+        last = ", ".join(f"{value:.6g}" for value in self.theta[-1]) if self.steps else ""
+        return (
+            f"<div><strong>{label}</strong>: {self.steps} steps × {self.params} parameters; "
+            f"arrays {names}; θ after the last step: [{last}]</div>"
+        )
+
     def __contains__(self, name: object) -> bool:
         return name in ("grad", "update", "theta") or name in self.quantities
 

@@ -37,13 +37,14 @@ X, got Y``. The stages, one module each:
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from adamviz.catalog import PANELS, PATTERNS
-from adamviz.errors import ScenarioError
+from adamviz.errors import Problem, ScenarioError
 from adamviz.scenario.fields import MAX_PARAMETERS, MAX_STEPS, Seed, StepCount
 from adamviz.scenario.models import Parameter, Render, Scenario, draw_gradients
 from adamviz.scenario.optimizers import OptimizerSpec
@@ -67,6 +68,7 @@ __all__ = [
     "Scenario",
     "json_schema",
     "load",
+    "loads",
 ]
 
 
@@ -103,18 +105,71 @@ def _draw_what_is_valid(raw: dict[str, Any], folder: Path) -> list[tuple[KeyPath
     return draw_gradients(steps, seed, parameters, folder)[1]
 
 
-def load(path: str | os.PathLike[str]) -> Scenario:
-    """Read, parse, validate and draw a scenario file.
+def load(
+    source: str | os.PathLike[str] | Mapping[str, Any],
+    folder: str | os.PathLike[str] = ".",
+    render: Mapping[str, Any] | None = None,
+) -> Scenario:
+    """Read, parse, validate and draw a scenario file, or a scenario given as a mapping.
 
-    Raises :class:`ScenarioError` listing every problem found, one per mistake,
-    sorted by line; never another exception for bad input.
+    A mapping (as a notebook builds one) is validated exactly as a file is, and
+    its problems name keys without lines; the files it names (recorded
+    gradients, a style sheet) are relative to ``folder``. For YAML text, see
+    :func:`loads`. Raises :class:`ScenarioError` listing every problem found,
+    one per mistake, sorted by line; never another exception for bad input.
+    ``render``: keys over the scenario's own ``render:`` (as ``adamviz.render``
+    takes them), checked as if the file had them.
     """
-    file = os.fspath(path)
-    text = read_text(Path(file), file)
-    data, document = parse(text, file)
-    locate = Locator(file, data, document.lines)
-    folder = Path(file).parent
-    problems = list(document.problems)
+    if isinstance(source, Mapping):
+        data = _with_render(_plain(source), render)
+        return _validated(data, Locator(DICT_NAME, data, {}), Path(folder), [], DICT_NAME)
+    file = os.fspath(source)
+    return loads(read_text(Path(file), file), file, Path(file).parent, render)
+
+
+#: What problems name a scenario given as a dict, or as YAML text, by.
+DICT_NAME = "<dict>"
+TEXT_NAME = "<string>"
+
+
+def loads(
+    text: str,
+    name: str = TEXT_NAME,
+    folder: str | os.PathLike[str] = ".",
+    render: Mapping[str, Any] | None = None,
+) -> Scenario:
+    """A scenario from YAML text; problems name ``name`` and the text's lines."""
+    data, document = parse(text, name)
+    data = _with_render(data, render)
+    return _validated(
+        data, Locator(name, data, document.lines), Path(folder), list(document.problems), name
+    )
+
+
+def _with_render(data: Any, render: Mapping[str, Any] | None) -> Any:
+    """``data`` with ``render``'s keys over its ``render:`` section (a copy; None: as it is)."""
+    if not render or not isinstance(data, dict):
+        return data
+    section = data.get("render")
+    merged = {**(section if isinstance(section, dict) else {}), **_plain(render)}
+    return {**data, "render": merged}
+
+
+def _plain(value: Any) -> Any:
+    """Python's containers as YAML's (tuples as lists, any mapping as a dict), numpy's scalars
+    as Python's, so a dict is checked as the same scenario written in a file would be."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if hasattr(value, "item") and type(value).__module__ == "numpy":
+        return value.item()
+    return value
+
+
+def _validated(
+    data: Any, locate: Locator, folder: Path, problems: list[Problem], file: str
+) -> Scenario:
     stream: GradientStream | None = None
     try:
         scenario: Scenario | None = Scenario.model_validate(data)
@@ -134,7 +189,7 @@ def load(path: str | os.PathLike[str]) -> Scenario:
     problems += [locate.problem(where, message) for where, message in draw_problems]
     if problems or scenario is None or stream is None:
         raise ScenarioError(sorted(problems, key=lambda p: p.line or 0))
-    scenario._source = Path(file)
+    scenario._source = folder / Path(file).name
     scenario._stream = stream
     scenario._locate = locate
     return scenario

@@ -15,7 +15,7 @@ import numpy as np
 from pydantic import AfterValidator, Field, PrivateAttr, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from adamviz.catalog import DEFAULT_PANELS, PANELS
+from adamviz.catalog import DEFAULT_PANELS, PANELS, THEMES
 from adamviz.errors import Problem, ScenarioError
 from adamviz.scenario.fields import (
     EXPECTED,
@@ -32,6 +32,7 @@ from adamviz.scenario.fields import (
     expect,
     expect_list,
 )
+from adamviz.scenario.looks import CaptionList, Looks, check_captions
 from adamviz.scenario.loss import Loss, LossSpec, loss_stream
 from adamviz.scenario.maths import Label
 from adamviz.scenario.optimizers import (
@@ -111,8 +112,11 @@ def _unique_panels(panels: list[str]) -> list[str]:
     return panels
 
 
-class Render(StrictModel):
-    """How the animation looks; the renderer reads it, the simulation ignores it."""
+class Render(Looks):
+    """How the animation looks; the renderer reads it, the simulation ignores it.
+
+    Its theme, colours, font and background are :class:`~adamviz.scenario.looks.Looks`'.
+    """
 
     fps: Annotated[int, Field(ge=1, le=60), expect("an integer from 1 to 60")] = Field(
         20, description="Frames (= steps) per second."
@@ -191,12 +195,17 @@ class Scenario(StrictModel):
         "own θ, plus 'noise'. The parameters then take no 'gradient'.",
     )
     render: Render = Field(default_factory=Render, description="Frame rate, size and panels.")
+    captions: CaptionList = Field(
+        default_factory=list,
+        description="Words on the frames while their steps play: a list of {from, to, text}.",
+    )
 
     @model_validator(mode="after")
     def _runs_make_sense(self) -> Scenario:
         if self.optimizer is not None and self.optimizers is not None:
             raise _problem(("optimizers",), "either 'optimizer' or 'optimizers'", "both")
         self._check_sweep()
+        check_captions(self.captions, self.steps)
         runs = self.runs()
         if len(runs) > MAX_RUNS:
             where = ("sweep",) if self.sweep else ("optimizers",)
@@ -306,8 +315,15 @@ class Scenario(StrictModel):
     # Private, so a YAML file cannot set them and they stay out of dumps and the schema.
     _source: Path = PrivateAttr(default_factory=lambda: Path("<scenario>"))
     _stream: GradientStream | None = PrivateAttr(default=None)
-
+    #: Where each key of the file is, for problems found after load.
     _locate: Locator | None = PrivateAttr(default=None)
+
+    def problems(self, found: Sequence[tuple[KeyPath, str]]) -> ScenarioError:
+        """Problems a later stage found (a colour matplotlib does not know), at their lines."""
+        if self._locate is None:
+            return ScenarioError([Problem(str(self.source), None, dotted(p), m) for p, m in found])
+        located = [self._locate.problem(p, m) for p, m in found]
+        return ScenarioError(sorted(located, key=lambda p: p.line or 0))
 
     def problem(self, path: KeyPath, message: str) -> ScenarioError:
         """A problem found after load (by the figure), at the line of ``path`` in the file."""
@@ -325,7 +341,8 @@ class Scenario(StrictModel):
         return [parameter.name for parameter in self.parameters]
 
     def input_files(self) -> list[str]:
-        """The recorded-gradient files this scenario reads, as written (relative to its folder).
+        """The files this scenario reads, as written (relative to its folder): recorded
+        gradients, and a style sheet.
 
         In the order they appear, each once: what ``adamviz batch`` hashes to know
         whether a figure is still up to date.
@@ -338,6 +355,8 @@ class Scenario(StrictModel):
             pieces = spec.segments if isinstance(spec, SegmentsPattern) else [spec]
             pieces = [piece.of if isinstance(piece, SparsePattern) else piece for piece in pieces]
             paths += [piece.path for piece in pieces if isinstance(piece, FilePattern)]
+        if self.render.theme not in THEMES:  # a style sheet: the figure is made of it too
+            paths.append(self.render.theme)
         return list(dict.fromkeys(paths))
 
     def theta0(self) -> np.ndarray:

@@ -36,8 +36,13 @@ class Locator:
     def problem(self, path: KeyPath, message: str) -> Problem:
         return Problem(self.file, self.line(path), dotted(path) or None, message)
 
-    def line(self, path: KeyPath) -> int:
-        """The line of ``path`` or, for a missing key, of the deepest part that exists."""
+    def line(self, path: KeyPath) -> int | None:
+        """The line of ``path`` or, for a missing key, of the deepest part that exists.
+
+        None for data that came without lines (a dict built in Python).
+        """
+        if not self.lines:
+            return None
         for end in range(len(path), -1, -1):
             if path[:end] in self.lines:
                 return self.lines[path[:end]]
@@ -168,7 +173,8 @@ def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
     """The field names of the model at ``loc``."""
     annotation = _unwrap(_annotation_at(loc))
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return list(annotation.model_fields)
+        # As the file spells them: a caption's "from", not the model's "first".
+        return [f.alias or name for name, f in annotation.model_fields.items()]
     return []
 
 

@@ -113,6 +113,8 @@ def test_batch_renders_every_scenario_with_its_numbers_manifest_and_gallery(
         "scenario": "../scenarios/up.yaml",
         "scenario_sha256": sha256_of(two_scenarios / "up.yaml"),
         "title": "Up",
+        "theme": "light",  # the look, which the gallery follows
+        "paper": "#ffffff",
     }
     page = (out / "index.html").read_text()
     assert page.count("<article") == 2
@@ -413,3 +415,29 @@ def test_an_interrupted_batch_keeps_every_finished_figure(
     ]  # fmt: skip
     entry = json.loads((out / MANIFEST_NAME).read_text())["figures"]["a-quick.gif"]
     assert entry["output_sha256"] == sha256_of(out / "a-quick.gif")
+
+
+def test_the_theme_and_its_style_sheet_are_what_the_manifest_records(tmp_path: Path) -> None:
+    """Changing the look makes --check report the figure stale: in the file, or in its sheet."""
+    scenarios, out = tmp_path / "scenarios", tmp_path / "output"
+    scenarios.mkdir()
+    sheet = scenarios / "blog.mplstyle"
+    sheet.write_text("figure.facecolor: 101010\naxes.facecolor: 101010\n")
+    (scenarios / "up.yaml").write_text(
+        tiny_scenario("Up").replace("render: {", "render: {theme: blog.mplstyle, ")
+    )
+    assert invoke("batch", str(scenarios), "-o", str(out)).exit_code == 0
+    entry = json.loads((out / MANIFEST_NAME).read_text())["figures"]["up.gif"]
+    assert entry["theme"] == "blog.mplstyle" and entry["paper"] == "#101010"
+    assert entry["inputs"] == {"blog.mplstyle": sha256_of(sheet)}
+    assert invoke("batch", "--check", str(scenarios), "-o", str(out)).exit_code == 0
+
+    sheet.write_text("figure.facecolor: 202020\naxes.facecolor: 202020\n")
+    check = invoke("batch", "--check", str(scenarios), "-o", str(out))
+    assert check.exit_code == 1 and "blog.mplstyle changed" in check.output
+
+    assert invoke("batch", str(scenarios), "-o", str(out)).exit_code == 0
+    dark = tiny_scenario("Up").replace("render: {", "render: {theme: dark, ")
+    (scenarios / "up.yaml").write_text(dark)
+    check = invoke("batch", "--check", str(scenarios), "-o", str(out))
+    assert check.exit_code == 1 and "up.yaml changed" in check.output

@@ -79,7 +79,7 @@ def test_an_mp4_is_a_looping_muted_video() -> None:
     page = render_gallery([card(animation="up.mp4")])
 
     assert "<img" not in page
-    assert "<video autoplay loop muted playsinline" in page
+    assert "<video controls autoplay loop muted playsinline" in page
     assert '<source src="./up.mp4" type="video/mp4">' in page
 
 
@@ -180,11 +180,12 @@ def server(gallery: Gallery) -> Iterator[str]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    handler = functools.partial(QuietHandler, directory=str(gallery.folder))
+    # The project's folder, as a repository's pages are: the cards link the scenarios beside it.
+    handler = functools.partial(QuietHandler, directory=str(gallery.folder.parent))
     with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as httpd:
         thread = threading.Thread(target=httpd.serve_forever, daemon=True)
         thread.start()
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/{GALLERY_NAME}"
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/{gallery.folder.name}/{GALLERY_NAME}"
         httpd.shutdown()
 
 
@@ -239,10 +240,17 @@ def check_gallery(browser: Any, url: str, gallery: Gallery) -> list[str]:
     assert len(media) == 2
     for item in media:
         assert item["ok"] and (item["width"], item["height"]) == (WIDTH, HEIGHT), item
-    names = sorted(unquote(urlparse(link).path).rsplit("/", 1)[-1] for link in links)
+    paths = [unquote(urlparse(link).path) for link in links]
+    names = sorted(path.rsplit("/", 1)[-1] for path in paths)
     fmt = gallery.format
-    assert names == sorted([f"up.{fmt}", "up.csv", f"été donné.{fmt}", "été donné.csv"])
-    assert all((gallery.folder / name).is_file() for name in names)
+    assert names == sorted([f"up.{fmt}", "up.csv", "up.yaml", f"été donné.{fmt}",
+                            "été donné.csv", "été donné.yaml"])  # fmt: skip
+    for path in paths:
+        folder = "scenarios" if path.endswith(".yaml") else gallery.folder.name
+        assert path.rsplit("/", 2)[-2] == folder, path
+    root = gallery.folder.parent
+    assert all((root / path.rsplit("/", 2)[-2] / path.rsplit("/", 1)[-1]).is_file()
+               for path in paths)  # fmt: skip
     return links
 
 
@@ -268,5 +276,64 @@ def test_the_gallery_served_over_http_shows_every_animation_and_links_its_number
             assert status == 200, link
             if link.endswith(".csv"):
                 assert head.startswith("step,run,param,grad,m,v,m_hat,v_hat,ratio"), link
+            if link.endswith(".yaml"):
+                assert head.startswith("title: "), link
     finally:
         page.close()
+
+
+# ----------------------------------------------------------------------------- looks
+
+
+def test_a_card_links_its_scenario_says_its_size_and_offers_embed_snippets() -> None:
+    page = render_gallery([card(scenario="../scenarios/up.yaml", size=1_234_567)])
+    assert '<a class="scenario" href="./../scenarios/up.yaml">scenario</a>' in page
+    assert '<span class="size">1.2 MB</span>' in page
+    assert "<pre><code>![Up](./up.gif)</code></pre>" in page
+    assert "<pre><code>&lt;img src=&quot;./up.gif&quot; alt=&quot;Up&quot;" in page
+    video = render_gallery([card(animation="up.mp4")])
+    assert "<pre><code>&lt;video src=&quot;./up.mp4&quot; controls loop muted" in video
+
+
+def test_the_page_is_dark_when_every_figure_is() -> None:
+    dark, light = card(paper="#15181d"), card("b", "b.gif")
+    black = card("c", "c.gif", paper="#000000")
+    assert '<html lang="en" class="dark">' in render_gallery([dark, black])
+    assert '<html lang="en">' in render_gallery([dark, light])
+    assert 'style="background: #15181d"' in render_gallery([dark])
+
+
+@pytest.fixture(scope="module")
+def dark_gallery(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("dark-gallery")
+    (root / "scenarios").mkdir()
+    for name, value in (("up", 1.0), ("down", -1.0)):
+        text = tiny_scenario(name.title(), value, description="Dark.").replace(
+            "render: {", "render: {theme: dark, "
+        )
+        (root / "scenarios" / f"{name}.yaml").write_text(text)
+    result = invoke("batch", str(root / "scenarios"), "-o", str(root / "output"), "-f", "mp4")
+    assert result.exit_code == 0, result.output
+    return root / "output"
+
+
+def test_a_dark_batch_makes_a_dark_page_with_controls_and_snippets(
+    browser: Any, dark_gallery: Path
+) -> None:
+    page, problems = open_gallery(browser, (dark_gallery / GALLERY_NAME).as_uri())
+    try:
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        controls = page.eval_on_selector_all("main video", "vs => vs.map(v => v.controls)")
+        snippet = page.eval_on_selector("main details pre", "p => p.textContent")
+        selectable = page.eval_on_selector(
+            "main details pre", "p => getComputedStyle(p).userSelect"
+        )
+        page.set_viewport_size({"width": 1200, "height": 700})
+        page.screenshot(path=str(dark_gallery / "screenshot.png"))
+    finally:
+        page.close()
+    assert problems == []
+    assert background == "rgb(13, 15, 18)"
+    assert controls == [True, True]
+    assert snippet == "[Down](./down.mp4)"
+    assert selectable == "all"

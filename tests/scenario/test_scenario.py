@@ -103,6 +103,11 @@ def test_full_scenario_round_trips() -> None:
             },
         ],
         "render": {
+            # the look, left out: the light theme as it always was
+            "theme": "light",
+            "colors": None,
+            "font": None,
+            "background": "opaque",
             "fps": 30,
             "width": 640,
             "height": 360,
@@ -110,6 +115,7 @@ def test_full_scenario_round_trips() -> None:
             "surface": None,
         },
         "loss": None,
+        "captions": [],
     }
     assert loaded.source == Path("x.yaml")
     assert loaded.param_names == ["w", "b"]
@@ -132,6 +138,10 @@ def test_defaults_are_torch_adams_and_two_panels() -> None:
         "weight_decay": 0.0, "amsgrad": False, "bias_correction": True,
     }  # fmt: skip
     assert loaded.render.model_dump() == {
+        "theme": "light",
+        "colors": None,
+        "font": None,
+        "background": "opaque",
         "fps": 20,
         "width": 960,
         "height": 540,
