@@ -23,6 +23,7 @@ from adamviz.scenario import Scenario
 
 if TYPE_CHECKING:
     from adamviz.figure.engine import Animation, FigureSpec
+    from adamviz.output.timeline import Timeline
 
 
 @dataclass(frozen=True)
@@ -120,30 +121,44 @@ def animation(
     return Animation(runs, figure_spec(scenario, options))
 
 
+def timeline_of(scenario: Scenario, options: RenderOptions = RenderOptions()) -> Timeline:
+    """Which step each frame shows and for how long, from the scenario's ``render`` section."""
+    from adamviz.output.timeline import timeline
+
+    render = scenario.render
+    fps = options.fps or render.fps
+    return timeline(scenario.steps, fps, render.steps_per_frame, render.duration, render.hold)
+
+
 @dataclass(frozen=True)
 class _Frames:
-    """An animation as the writers read it, its frames drawn here or by worker processes."""
+    """An animation as the writers read it, its frames drawn here or by worker processes.
+
+    Frame k shows the step the timeline gives it.
+    """
 
     movie: Animation
     workers: int
+    timeline: Timeline
 
     @property
     def n_frames(self) -> int:
-        return self.movie.n_frames
+        return self.timeline.n_frames
 
     @property
     def size(self) -> tuple[int, int]:
         return self.movie.spec.width, self.movie.spec.height
 
     def frame(self, index: int) -> np.ndarray:
-        return self.movie.frame(index)
+        return self.movie.frame(self.timeline.steps[index])
 
     def stream(self) -> Generator[np.ndarray, None, None]:
+        steps = self.timeline.steps
         if self.workers > 0:
             from adamviz.figure.parallel import frames_in_workers
 
-            return frames_in_workers(self.movie.traces, self.movie.spec, self.workers)
-        return (self.movie.frame_rgba(index) for index in range(self.movie.n_frames))
+            return frames_in_workers(self.movie.traces, self.movie.spec, self.workers, steps)
+        return (self.movie.frame_rgba(step) for step in steps)
 
 
 def render_scenario(
@@ -170,9 +185,11 @@ def render_scenario(
         raise ValueError(f"fmt: expected one of {tuple(WRITERS)}, got {options.fmt!r}")
     movie = animation(scenario, options, traces)
     try:
-        workers = auto_frame_workers(movie.n_frames) if frame_workers is None else frame_workers
-        fps = options.fps or scenario.render.fps
-        write(path, options.fmt, _Frames(movie, workers), WriteOptions(fps, on_frame))
+        schedule = timeline_of(scenario, options)
+        frames = schedule.n_frames
+        workers = auto_frame_workers(frames) if frame_workers is None else frame_workers
+        source = _Frames(movie, workers, schedule)
+        write(path, options.fmt, source, WriteOptions(schedule.fps, on_frame, schedule))
     finally:
         movie.close()
     return path

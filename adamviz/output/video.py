@@ -22,7 +22,7 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -124,14 +124,20 @@ class VideoWriter:
         fps: float,
         fmt: str,
         palette_frames: Sequence[np.ndarray] = (),
+        finish: Callable[[Path], None] | None = None,
     ) -> None:
-        """``palette_frames``, for a GIF: a sample of the frames (all the colours they use)."""
+        """``palette_frames``, for a GIF: a sample of the frames (all the colours they use).
+
+        ``finish``: called with the complete temporary file once ffmpeg has
+        written it, before it is renamed into place (a GIF's frame delays).
+        """
         if fmt not in _CODEC_ARGS:
             raise ValueError(f"fmt: expected one of {sorted(_CODEC_ARGS)}, got {fmt!r}")
         if fmt == "gif" and not palette_frames:
             raise ValueError("a GIF needs palette_frames: a sample of the frames it will hold")
         self.path, self.size, self.fps, self.fmt = Path(path), size, fps, fmt
         self._palette_frames = palette_frames
+        self._finish = finish
         self._stack = contextlib.ExitStack()
         self._process: subprocess.Popen[bytes] | None = None
         self._shape: tuple[int, ...] | None = None
@@ -158,6 +164,8 @@ class VideoWriter:
         try:
             self.close()
             self._stack.close()
+            if self._finish is not None:
+                self._finish(self._output.temporary)
             self._output.commit()
         except BaseException:
             self._abort()

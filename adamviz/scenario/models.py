@@ -117,6 +117,21 @@ class Render(StrictModel):
         min_length=1,
         description="Panels from top to bottom: gradients, ratio, step_size, theta.",
     )
+    # The frame schedule (adamviz.output.timeline): long runs get several steps a frame.
+    steps_per_frame: Annotated[int, Field(ge=1), expect("an integer >= 1")] = Field(
+        None, description="Steps each frame advances (the last frame shows the last step); "
+        "default: 1 up to 600 steps, else as many as make a video of about 30 s.",
+    )  # fmt: skip
+    duration: Annotated[float, Field(gt=0), expect("a number of seconds > 0")] = Field(
+        None, description="The video's length in seconds before the hold: adamviz chooses "
+        "the steps per frame (instead of steps_per_frame).",
+    )  # fmt: skip
+    hold: Annotated[float, Field(ge=0, le=60), expect("a number of seconds from 0 to 60")] = (
+        Field(2.0, description="How long the last frame stays on screen, in seconds.")
+    )
+    window: Annotated[int, Field(ge=2), expect("an integer >= 2")] = Field(
+        None, description="The step axis follows the last this many steps (default: all steps).",
+    )  # fmt: skip
 
 
 class Scenario(StrictModel):
@@ -161,6 +176,25 @@ class Scenario(StrictModel):
         description="The parameters, one column of the figure each.",
     )
     render: Render = Field(default_factory=Render, description="Frame rate, size and panels.")
+
+    @model_validator(mode="after")
+    def _schedule_makes_sense(self) -> Scenario:
+        render = self.render
+        if render.steps_per_frame is not None and render.duration is not None:
+            raise _problem(("render", "duration"), "either 'steps_per_frame' or 'duration'",
+                           "both")  # fmt: skip
+        if render.duration is not None:
+            # As adamviz.output.timeline.frames_for counts them (before it caps them at the steps).
+            frames = round(render.duration * render.fps)
+            if not 1 <= frames <= MAX_STEPS:
+                raise _problem(
+                    ("render", "duration"), f"a duration of 1 to {MAX_STEPS} frames at "
+                    f"{render.fps} fps", f"{render.duration:g} s ({frames} frames)",
+                )  # fmt: skip
+        if render.window is not None and render.window > self.steps:
+            raise _problem(("render", "window"), f"at most the {self.steps} steps",
+                           str(render.window))  # fmt: skip
+        return self
 
     @model_validator(mode="after")
     def _runs_make_sense(self) -> Scenario:
