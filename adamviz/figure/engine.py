@@ -18,6 +18,7 @@ every frame are drawn with the theme's rc settings, not the user's
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -62,6 +63,10 @@ _DPI = 100  # figure inches × 100 = pixels exactly
 #: With several runs, a keyframe every this many steps: each frame then draws at most
 #: this many steps of each growing line, not all of them (see Animation._draw).
 KEYFRAME_EVERY = 32
+#: A long run (more steps than its pixels can show, see :mod:`adamviz.figure.reduce`)
+#: keeps a keyframe at least every this many pixels of its widest axes, each made from
+#: the one before: a frame then draws about this many pixels of history, whatever its step.
+KEYFRAME_PIXELS = 16
 
 
 @dataclass(frozen=True)
@@ -151,6 +156,8 @@ class Animation:
         # to the figures committed before keyframes (see _draw).
         self.keyframe_every = KEYFRAME_EVERY if len(self.traces) > 1 else 0
         self._keyframe: tuple[int, object] | None = None
+        #: Whether each keyframe is drawn over the one before (a long run), not from scratch.
+        self.chained = False
         with self._rc.applied():
             self.figure = Figure(figsize=(spec.width / _DPI, spec.height / _DPI), dpi=_DPI)
             self.canvas = FigureCanvasAgg(self.figure)
@@ -158,6 +165,7 @@ class Animation:
             self.cells = compose(self.figure, runs, spec, self._moving)
             self._background = self._draw_background()
             self._growing = self._record_growing()
+        self._keyframes_for_long_runs()
 
     @property
     def trace(self) -> Trace:
@@ -198,6 +206,21 @@ class Animation:
             for artist, grows in zip(self._moving.artists, self._moving.growing, strict=True)
         ]
 
+    def _keyframes_for_long_runs(self) -> None:
+        """A long run's frames start from chained keyframes, a few pixels apart.
+
+        Its history is drawn reduced to its pixels, which still costs a whole
+        axes' width of drawing; drawn once into a keyframe, and each keyframe
+        over the one before, a frame draws only the pixels since. Short runs,
+        whose frames are cheap anyway, keep their pixels exactly as they were.
+        """
+        growing = [line for line in self._growing if line is not None]
+        if not any(line.crowded for line in growing):
+            return
+        px_per_step = max(line.px_per_x for line in growing)
+        self.keyframe_every = max(KEYFRAME_EVERY, math.ceil(KEYFRAME_PIXELS / px_per_step))
+        self.chained = True
+
     # -- frames ---------------------------------------------------------------------
 
     def _draw(self, index: int) -> memoryview:
@@ -208,24 +231,28 @@ class Animation:
             # each growing line on top: a frame's cost stays that of a few steps.
             baked = self._baked(index)
             self.canvas.restore_region(self._background if baked == 0 else self._key(baked))
-            self._draw_moving(index, after=baked if baked else -np.inf, everything=True)
+            after = baked if baked else -np.inf
+            self._draw_moving(index, after, everything=True, overdraw=self.chained)
             pixels = np.asarray(self.canvas.buffer_rgba())
             for label in self._stamps:
                 stamp = label.stamp
                 stamp.draw(pixels, label.text_of(index), label.x, label.y, label.ha, label.va)
         return self.canvas.buffer_rgba()
 
-    def _draw_moving(self, index: int, after: float, everything: bool) -> None:
+    def _draw_moving(
+        self, index: int, after: float, everything: bool, overdraw: bool = False
+    ) -> None:
         """Frame ``index``'s moving artists, growing lines from past step ``after`` on.
 
         ``everything``: the artists that do not grow as well (not into a keyframe).
+        ``overdraw``: see :meth:`GrowingLine.draw`.
         """
         for update in self._moving.updates:
             update(index)
         renderer = self.canvas.get_renderer()
         for artist, growing in zip(self._moving.artists, self._growing, strict=True):
             if growing is not None:
-                growing.draw(renderer, after, index + 1)
+                growing.draw(renderer, after, index + 1, overdraw)
             elif everything:
                 self.figure.draw_artist(artist)
 
@@ -244,11 +271,27 @@ class Animation:
         It depends on ``baked`` alone, so every frame still depends on its index
         alone. The latest one is kept: frames drawn in order build each once.
         """
-        if self._keyframe is None or self._keyframe[0] != baked:
+        if self._keyframe is not None and self._keyframe[0] == baked:
+            return self._keyframe[1]
+        if not self.chained:
             self.canvas.restore_region(self._background)
             self._draw_moving(baked - 1, after=-np.inf, everything=False)
             self._keyframe = (baked, self.canvas.copy_from_bbox(self.figure.bbox))
-        return self._keyframe[1]
+            return self._keyframe[1]
+        # Each keyframe drawn over the one before, from the first: the same
+        # chain, and so the same pixels, whichever frame asks for it.
+        every = self.keyframe_every
+        held, region = (0, self._background)
+        if self._keyframe is not None and self._keyframe[0] < baked:
+            held, region = self._keyframe
+        for upto in range(held + every, baked + 1, every):
+            self.canvas.restore_region(region)
+            after = held if held else -np.inf
+            self._draw_moving(upto - 1, after, everything=False, overdraw=True)
+            region = self.canvas.copy_from_bbox(self.figure.bbox)
+            held = upto
+            self._keyframe = (held, region)
+        return region
 
     def frame_rgba(self, index: int) -> np.ndarray:
         """The picture after step ``index + 1`` as an H×W×4 view of the canvas itself.

@@ -13,6 +13,14 @@ so the pixels are those ``Line2D.draw`` makes for the same points.
 
 A line's path holds one vertex per data point (the default draw style, every
 marker drawn): the points with x <= step are a prefix of it.
+
+A long run has far more points than the axes have pixel columns, and drawing
+all of them made a frame's cost grow with its step. So each call's path is
+reduced, once, to what the pixels can show (:mod:`adamviz.figure.reduce`): a
+few vertices per pixel column. A frame draws the reduced vertices of the
+columns it has passed and the full ones of the column it is in, so its cost
+is bounded by the axes' width, not the step. A path with no crowded column
+is not reduced at all: short runs draw exactly what they always drew.
 """
 
 from __future__ import annotations
@@ -24,6 +32,8 @@ from matplotlib.backend_bases import GraphicsContextBase, RendererBase
 from matplotlib.lines import Line2D
 from matplotlib.path import Path
 from matplotlib.transforms import Transform
+
+from adamviz.figure.reduce import Reduction, reduce_call
 
 
 class _Call(NamedTuple):
@@ -76,24 +86,74 @@ class GrowingLine:
         for call in self._calls:
             if len(call.path.vertices) != len(self.x) or call.path.codes is not None:
                 raise ValueError("a growing line needs one path vertex per point")
+        widths = [renderer.points_to_pixels(call.gc.get_linewidth()) for call in self._calls]
+        self._reduced: list[Reduction | None] = [
+            reduce_call(call.path.vertices, call.transform, call.markers, width)
+            for call, width in zip(self._calls, widths, strict=True)
+        ]
+        #: Pixels per unit of x, the most any call has: how far apart steps are drawn.
+        self.px_per_x = max((_px_per_x(call.transform) for call in self._calls), default=0.0)
+        # How far back in x a stroke's ink reaches past its last point: a stroke
+        # drawn over what a keyframe holds starts that far back (see draw).
+        self._reach = [
+            (width + 2.0) / max(_px_per_x(call.transform), 1e-300)
+            for call, width in zip(self._calls, widths, strict=True)
+        ]
+        # An envelope is filled, not stroked: a stroke would widen it past its column.
+        self._fill_gc = renderer.new_gc()
 
-    def draw(self, renderer: RendererBase, after: float, upto: float) -> None:
+    @property
+    def crowded(self) -> bool:
+        """Whether some pixel holds more of the line than it can show (it is drawn reduced)."""
+        return any(reduced is not None for reduced in self._reduced)
+
+    def draw(
+        self, renderer: RendererBase, after: float, upto: float, overdraw: bool = False
+    ) -> None:
         """Draw the points with ``after`` < x <= ``upto``, strokes joined to the point before.
 
         The stroke starts one point earlier, at the last point with x <= ``after``,
-        so that it meets what a keyframe drew up to ``after``; markers do not.
+        so that it meets what a keyframe drew up to ``after``; markers and fills
+        do not. ``overdraw``: strokes start where their ink reaches ``after``
+        from, so that they lie again over whatever the new points are drawn over
+        them (a stem over the end of a curve): the picture's order, at the cost
+        of a short stretch of stroke drawn twice.
         """
         stop = int(np.searchsorted(self.x, upto, side="right"))
         first = int(np.searchsorted(self.x, after, side="right"))
-        for call in self._calls:
-            start = first if call.markers else max(first - 1, 0)
+        for call, reduced, reach in zip(self._calls, self._reduced, self._reach, strict=True):
+            filled = reduced is not None and reduced.filled
+            if call.markers or filled:
+                start = first
+            elif overdraw:
+                start = max(int(np.searchsorted(self.x, after - reach, side="right")) - 1, 0)
+            else:
+                start = max(first - 1, 0)
             if stop - start < 1:
                 continue
-            path = Path(call.path.vertices[start:stop])
+            if reduced is None:
+                path, transform = Path(call.path.vertices[start:stop]), call.transform
+            else:
+                piece = reduced.between(start, stop)
+                path, transform = Path(piece.vertices), piece.transform
+                if piece.filled:
+                    self._fill(renderer, call, path, transform)
+                    continue
             if call.marker is None:
-                renderer.draw_path(call.gc, path, call.transform, call.face)
+                renderer.draw_path(call.gc, path, transform, call.face)
             else:
                 marker_path, marker_trans = call.marker
-                renderer.draw_markers(
-                    call.gc, marker_path, marker_trans, path, call.transform, call.face
-                )
+                renderer.draw_markers(call.gc, marker_path, marker_trans, path, transform, call.face)
+
+    def _fill(self, renderer: RendererBase, call: _Call, path: Path, transform: Transform) -> None:
+        """Fill ``path`` in the stroke's colour, unstroked."""
+        gc = self._fill_gc
+        gc.copy_properties(call.gc)
+        gc.set_linewidth(0)
+        renderer.draw_path(gc, path, transform, gc.get_rgb())
+
+
+def _px_per_x(transform: Transform) -> float:
+    """How many pixels one unit of x spans under ``transform`` (an affine)."""
+    ends = transform.transform(np.array([[0.0, 0.0], [1.0, 0.0]]))
+    return float(abs(ends[1, 0] - ends[0, 0]))
