@@ -141,11 +141,13 @@ def render(
     target = output or Path("output") / f"{Path(scenario).stem}.{fmt}"
     _refuse_inputs(target, loaded)
 
+    from adamviz.batch.progress import render_progress
     from adamviz.output.interrupt import stopped_by_signals
     from adamviz.pipeline import RenderOptions, render_scenario
 
-    with stopped_by_signals(), user_errors():
-        render_scenario(loaded, target, RenderOptions(fmt, fps, width, height))
+    options = RenderOptions(fmt, fps, width, height)
+    with stopped_by_signals(), user_errors(), render_progress(sys.stderr, target.name) as shown:
+        render_scenario(loaded, target, options, on_frame=shown)
     click.echo(f"wrote {target}", err=True)
 
 
