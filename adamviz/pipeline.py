@@ -106,6 +106,7 @@ def figure_spec(scenario: Scenario, options: RenderOptions) -> FigureSpec:
         width=options.width or scenario.render.width,
         height=options.height or scenario.render.height,
         minima=tuple(minima),
+        window=scenario.render.window,
     )
 
 

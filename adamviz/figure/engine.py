@@ -165,6 +165,10 @@ class Animation:
             self.cells = compose(self.figure, runs, spec, self._moving)
             self._background = self._draw_background()
             self._growing = self._record_growing()
+            #: Steps left of the step axis (a window's first page: 0); frames draw past it.
+            self._origin = 0
+            if spec.window is not None and spec.window < self.n_frames:
+                self._turn_page(0)
         self._keyframes_for_long_runs()
 
     @property
@@ -221,16 +225,50 @@ class Animation:
         self.keyframe_every = max(KEYFRAME_EVERY, math.ceil(KEYFRAME_PIXELS / px_per_step))
         self.chained = True
 
+    # -- a window on a long run ---------------------------------------------------
+
+    def _page_of(self, index: int) -> int:
+        """The steps left of the window frame ``index`` is seen through (0: none).
+
+        The window moves on by a quarter of its width at a time, so that its
+        axes (their ticks and labels, the background) are drawn again only
+        then; the newest step is always inside it, and at least three
+        quarters of the window behind it.
+        """
+        window = self.spec.window
+        if window is None or window >= self.n_frames:
+            return 0
+        stride = max(1, window // 4)
+        return max(0, -(-(index + 1 - window) // stride) * stride)
+
+    def _turn_page(self, origin: int) -> None:
+        """Show steps origin+1 .. origin+window: new axes limits, background, keyframes."""
+        window = self.spec.window
+        assert window is not None
+        lo, hi = origin, origin + window + 1  # as the whole run's 0 .. steps + 1
+        for cell in self.cells:
+            cell.ax.set_xlim(lo, hi)
+        self.canvas.draw()
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        for line in self._growing:
+            if line is not None:
+                line.view(lo, hi)
+        self._origin, self._keyframe = origin, None
+
     # -- frames ---------------------------------------------------------------------
 
     def _draw(self, index: int) -> memoryview:
         if not 0 <= index < self.n_frames:
             raise IndexError(f"frame {index} out of range 0..{self.n_frames - 1}")
         with self._rc.applied():
+            page = self._page_of(index)
+            if page != self._origin:
+                self._turn_page(page)
             # Start from the keyframe holding steps 1..baked, and draw the rest of
             # each growing line on top: a frame's cost stays that of a few steps.
             baked = self._baked(index)
-            self.canvas.restore_region(self._background if baked == 0 else self._key(baked))
+            start = baked == self._origin
+            self.canvas.restore_region(self._background if start else self._key(baked))
             after = baked if baked else -np.inf
             self._draw_moving(index, after, everything=True, overdraw=self.chained)
             pixels = np.asarray(self.canvas.buffer_rgba())
@@ -262,8 +300,8 @@ class Animation:
         Fewer than the frame shows (k <= index), so the newest step is always
         drawn after the newest lollipop's head, as it is without keyframes.
         """
-        every = self.keyframe_every
-        return index // every * every if every else 0
+        every, origin = self.keyframe_every, self._origin
+        return origin + (index - origin) // every * every if every else origin
 
     def _key(self, baked: int) -> object:
         """The background with every growing artist's steps 1..baked drawn: a keyframe.
@@ -275,13 +313,13 @@ class Animation:
             return self._keyframe[1]
         if not self.chained:
             self.canvas.restore_region(self._background)
-            self._draw_moving(baked - 1, after=-np.inf, everything=False)
+            self._draw_moving(baked - 1, self._origin or -np.inf, everything=False)
             self._keyframe = (baked, self.canvas.copy_from_bbox(self.figure.bbox))
             return self._keyframe[1]
         # Each keyframe drawn over the one before, from the first: the same
         # chain, and so the same pixels, whichever frame asks for it.
         every = self.keyframe_every
-        held, region = (0, self._background)
+        held, region = (self._origin, self._background)
         if self._keyframe is not None and self._keyframe[0] < baked:
             held, region = self._keyframe
         for upto in range(held + every, baked + 1, every):

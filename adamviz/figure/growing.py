@@ -31,7 +31,7 @@ import numpy as np
 from matplotlib.backend_bases import GraphicsContextBase, RendererBase
 from matplotlib.lines import Line2D
 from matplotlib.path import Path
-from matplotlib.transforms import Transform
+from matplotlib.transforms import Affine2D, Transform
 
 from adamviz.figure.reduce import Reduction, reduce_call
 
@@ -86,21 +86,48 @@ class GrowingLine:
         for call in self._calls:
             if len(call.path.vertices) != len(self.x) or call.path.codes is not None:
                 raise ValueError("a growing line needs one path vertex per point")
-        widths = [renderer.points_to_pixels(call.gc.get_linewidth()) for call in self._calls]
+        self._widths = [renderer.points_to_pixels(call.gc.get_linewidth()) for call in self._calls]
+        # An envelope is filled, not stroked: a stroke would widen it past its column.
+        self._fill_gc = renderer.new_gc()
+        # Where the axes' x-range lies in pixels, as recorded: a window moves it (view).
+        axes = line.axes
+        assert axes is not None, "a growing line is drawn in axes"
+        self._left, self._width = float(axes.bbox.x0), float(axes.bbox.width)
+        self._xlim = axes.get_xlim()
+        self.view(*self._xlim)
+
+    def view(self, lo: float, hi: float) -> None:
+        """Draw as if the x-axis ran from ``lo`` to ``hi`` (a window on a long run).
+
+        Only x moves, so each call's transform is followed by the affine that
+        takes the recorded x-range's pixels to this one's; the reductions are
+        made again, for the pixel columns the line now falls in.
+        """
+        x0, x1 = self._xlim
+        to_view = (
+            Affine2D()
+            .translate(-self._left, 0)
+            .scale((x1 - x0) / (hi - lo), 1)
+            .translate(self._left - (lo - x0) * self._width / (hi - lo), 0)
+        )
+        same = (lo, hi) == (x0, x1)
+        self._transforms = [
+            call.transform if same else call.transform + to_view for call in self._calls
+        ]
         self._reduced: list[Reduction | None] = [
-            reduce_call(call.path.vertices, call.transform, call.markers, width)
-            for call, width in zip(self._calls, widths, strict=True)
+            reduce_call(call.path.vertices, transform, call.markers, width)
+            for call, transform, width in zip(
+                self._calls, self._transforms, self._widths, strict=True
+            )
         ]
         #: Pixels per unit of x, the most any call has: how far apart steps are drawn.
-        self.px_per_x = max((_px_per_x(call.transform) for call in self._calls), default=0.0)
+        self.px_per_x = max((_px_per_x(t) for t in self._transforms), default=0.0)
         # How far back in x a stroke's ink reaches past its last point: a stroke
         # drawn over what a keyframe holds starts that far back (see draw).
         self._reach = [
-            (width + 2.0) / max(_px_per_x(call.transform), 1e-300)
-            for call, width in zip(self._calls, widths, strict=True)
+            (width + 2.0) / max(_px_per_x(transform), 1e-300)
+            for transform, width in zip(self._transforms, self._widths, strict=True)
         ]
-        # An envelope is filled, not stroked: a stroke would widen it past its column.
-        self._fill_gc = renderer.new_gc()
 
     @property
     def crowded(self) -> bool:
@@ -121,7 +148,8 @@ class GrowingLine:
         """
         stop = int(np.searchsorted(self.x, upto, side="right"))
         first = int(np.searchsorted(self.x, after, side="right"))
-        for call, reduced, reach in zip(self._calls, self._reduced, self._reach, strict=True):
+        lines = zip(self._calls, self._transforms, self._reduced, self._reach, strict=True)
+        for call, transform, reduced, reach in lines:
             filled = reduced is not None and reduced.filled
             if call.markers or filled:
                 start = first
@@ -132,7 +160,7 @@ class GrowingLine:
             if stop - start < 1:
                 continue
             if reduced is None:
-                path, transform = Path(call.path.vertices[start:stop]), call.transform
+                path = Path(call.path.vertices[start:stop])
             else:
                 piece = reduced.between(start, stop)
                 path, transform = Path(piece.vertices), piece.transform

@@ -69,6 +69,8 @@ class FigureSpec:
     theme: Theme = LIGHT
     #: How several runs are laid out (one of :data:`LAYOUTS`); one run has one layout.
     layout: str = "auto"
+    #: The step axis shows only the last this many steps (None: every step).
+    window: int | None = None
 
 
 def panels_by_parameters(
