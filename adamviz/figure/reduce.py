@@ -191,9 +191,10 @@ def reduce_call(
         return None if kept is None else _Stamps(vertices, kept, transform)
     column = _columns(vertices, transform)
     if _is_stems(vertices):
-        x = transform.transform(np.column_stack([vertices[0::3, 0], np.zeros(len(vertices) // 3)]))
-        spacing = (x[-1, 0] - x[0, 0]) / max(1, len(x) - 1)
-        if len(x) < 2 or spacing >= width_px:
+        # Only stems of some height overlap: a sparse gradient's few stems stay stems.
+        tall = vertices[0::3, 0][vertices[1::3, 1] != 0]
+        x = transform.transform(np.column_stack([tall, np.zeros(len(tall))]))[:, 0]
+        if len(x) < 2 or (x[-1] - x[0]) / (len(x) - 1) >= width_px:
             return None  # stems apart: each drawn as it is
         return _Envelope(vertices, column, transform)
     crowded = np.diff(np.r_[_column_starts(column), len(column)]).max() > CURVE_PER_COLUMN
