@@ -171,7 +171,9 @@ class GrowingLine:
                 renderer.draw_path(call.gc, path, transform, call.face)
             else:
                 marker_path, marker_trans = call.marker
-                renderer.draw_markers(call.gc, marker_path, marker_trans, path, transform, call.face)
+                renderer.draw_markers(
+                    call.gc, marker_path, marker_trans, path, transform, call.face
+                )
 
     def _fill(self, renderer: RendererBase, call: _Call, path: Path, transform: Transform) -> None:
         """Fill ``path`` in the stroke's colour, unstroked."""

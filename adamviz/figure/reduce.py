@@ -24,6 +24,7 @@ so a frame's cost is bounded by the axes' width whatever its step.
 
 from __future__ import annotations
 
+import itertools
 from typing import NamedTuple, Protocol
 
 import numpy as np
@@ -82,7 +83,7 @@ class _Curve:
         bounds = [*starts.tolist(), len(column)]
         y = vertices[:, 1]
         self.kept = np.array(
-            [i for lo, hi in zip(bounds[:-1], bounds[1:], strict=True) for i in _m4(y, lo, hi)],
+            [i for lo, hi in itertools.pairwise(bounds) for i in _m4(y, lo, hi)],
             dtype=np.int64,
         )
 

@@ -1,4 +1,4 @@
-"""Long runs: history reduced to its pixels, chained keyframes, a window, and the pictures they make.
+"""Long runs: history reduced to its pixels, chained keyframes, a window, and their pictures.
 
 The reduced drawing is compared with the full one (every step drawn) at the
 frame's own resolution. The tolerance, measured: at 20 000 steps across
