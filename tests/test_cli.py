@@ -242,7 +242,8 @@ def test_render_failing_midway_keeps_the_previous_file(monkeypatch: pytest.Monke
     ("args", "written", "shape"),
     [
         (["-o", "x.gif"], "x.gif", (STEPS, HEIGHT, WIDTH, 3)),
-        (["-o", "x.mp4"], "x.mp4", (STEPS, HEIGHT, WIDTH, 3)),
+        # The last frame held 2 s: repeated 40 times at 20 fps in a video.
+        (["-o", "x.mp4"], "x.mp4", (STEPS + 40, HEIGHT, WIDTH, 3)),
         ([], "output/tiny.gif", (STEPS, HEIGHT, WIDTH, 3)),
         (["--format", "png"], "output/tiny.png", (HEIGHT, WIDTH, 3)),
         (["-o", "s.png", "--width", "240", "--height", "160"], "s.png", (160, 240, 3)),

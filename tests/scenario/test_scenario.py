@@ -106,6 +106,10 @@ def test_full_scenario_round_trips() -> None:
             "width": 640,
             "height": 360,
             "panels": ["ratio", "gradients", "theta"],
+            "steps_per_frame": None,
+            "duration": None,
+            "hold": 2.0,
+            "window": None,
         },
     }
     assert loaded.source == Path("x.yaml")
@@ -133,6 +137,11 @@ def test_defaults_are_torch_adams_and_two_panels() -> None:
         "width": 960,
         "height": 540,
         "panels": ["gradients", "ratio"],
+        # The frame schedule: adamviz's own (a frame per step up to 600), the last held 2 s.
+        "steps_per_frame": None,
+        "duration": None,
+        "hold": 2.0,
+        "window": None,
     }
     assert loaded.parameters[0].init == 0.0
 
