@@ -104,6 +104,10 @@ def _looks(traces: Sequence[Trace], spec: FigureSpec) -> list[RunLook]:
     return looks
 
 
+def _ignore(*args: object) -> None:
+    """What a recorded growing line's ``set_data`` does: nothing (see _record_growing)."""
+
+
 class _Moving:
     """What each frame redraws, as the layout and the panels declare it.
 
@@ -224,6 +228,12 @@ class Animation:
         px_per_step = max(line.px_per_x for line in growing)
         self.keyframe_every = max(KEYFRAME_EVERY, math.ceil(KEYFRAME_PIXELS / px_per_step))
         self.chained = True
+        # A growing line is drawn from its recorded calls alone: the panels'
+        # updates may go on setting its points, but set_data copies them, and
+        # that copy would grow with the step (a prefix of every point).
+        for artist, line in zip(self._moving.artists, self._growing, strict=True):
+            if line is not None:
+                artist.set_data = _ignore  # type: ignore[attr-defined]
 
     # -- a window on a long run ---------------------------------------------------
 
