@@ -21,6 +21,7 @@ import click
 
 from adamviz import __version__
 from adamviz.catalog import DEFAULT_FORMAT, FIGURE_FORMATS
+from adamviz.cores import usable_cores
 from adamviz.errors import AdamvizError
 
 if TYPE_CHECKING:  # imported by the batch command alone, when it runs
@@ -72,14 +73,6 @@ def _standard_output() -> TextIO:
     if sys.stdout is None:
         raise click.ClickException("cannot write to standard output: it is closed")
     return sys.stdout
-
-
-def _default_jobs() -> int:
-    """The cores this process may run on (a container or ``taskset`` may allow fewer than all)."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except (AttributeError, OSError):  # not on Linux
-        return os.cpu_count() or 1
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -195,18 +188,19 @@ def simulate(scenario: str, as_csv: bool, as_json: bool, output: Path | None) ->
 @cli.command()
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=str))
 def validate(scenarios: tuple[str, ...]) -> None:
-    """Check SCENARIOS without rendering: one line per problem, exit 1 if any.
+    """Check SCENARIOS as render would, without writing: one line per problem, exit 1 if any.
 
     Example:
 
         adamviz validate scenarios/*.yaml
     """
+    from adamviz.pipeline import check
     from adamviz.scenario import load
 
     problems: list[str] = []
     for path in scenarios:
         try:
-            load(path)
+            check(load(path))
         except AdamvizError as error:
             problems.extend(error.lines())
         else:
@@ -300,7 +294,7 @@ def batch(
 
     with stopped_by_signals(), user_errors():
         report = run_batch(
-            sources, folder, fmt, jobs or _default_jobs(), force, sys.stderr, factory
+            sources, folder, fmt, jobs or usable_cores(), force, sys.stderr, factory
         )
     from adamviz.batch.progress import summary_lines
 

@@ -64,3 +64,8 @@ class OutputError(AdamvizError):
 
 class SimulationError(AdamvizError):
     """A run that left the finite numbers: a learning rate or a loss that makes θ blow up."""
+
+
+class CaptureError(AdamvizError, ValueError):
+    """A training run that cannot be recorded or replayed as it is: an entry that does not
+    exist, an optimizer adamviz does not know, a run that changed what a replay assumes."""

@@ -117,9 +117,20 @@ def animation(
 ) -> Animation:
     """The scenario's animation, ready to draw any frame; ``traces``: its simulation, if known."""
     from adamviz.figure.engine import Animation
+    from adamviz.figure.room import FigureTooSmall
 
     runs = simulate(scenario) if traces is None else traces
-    return Animation(runs, figure_spec(scenario, options))
+    try:
+        return Animation(runs, figure_spec(scenario, options))
+    except FigureTooSmall as error:
+        # A scenario's problem, at its render settings, though only the layout finds it.
+        raise scenario.problem(("render",), str(error)) from None
+
+
+def check(scenario: Scenario) -> None:
+    """Everything ``render`` would find wrong before it writes: the runs' numbers, and
+    whether the figure has room for its panels (a layout problem only a layout finds)."""
+    animation(scenario).close()
 
 
 def timeline_of(scenario: Scenario, options: RenderOptions = RenderOptions()) -> Timeline:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import resource
 import shutil
 import subprocess
@@ -27,6 +26,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from adamviz.cores import usable_cores
 
 BUNDLED = Path(__file__).resolve().parent.parent / "scenarios"
 ADAMVIZ = [sys.executable, "-c", "from adamviz.cli import main; main()"]
@@ -52,7 +53,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="full batches per job count")
     parser.add_argument("--no-op-repeat", type=int, default=5, help="no-op batches timed")
     args = parser.parse_args()
-    cores = os.cpu_count() or 1
+    cores = usable_cores()
     scenarios = sorted(BUNDLED.glob("*.yaml"))
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -19,6 +19,7 @@ every frame are drawn with the theme's rc settings, not the user's
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -37,6 +38,7 @@ from adamviz.catalog import PANELS
 from adamviz.figure.growing import GrowingLine
 from adamviz.figure.layout import FigureSpec, compose
 from adamviz.figure.panels import ArtistT, RunLook
+from adamviz.figure.room import check_room, contents
 from adamviz.figure.stamped_text import StampedText
 from adamviz.figure.theme import (
     GRADIENT_GREY,
@@ -50,6 +52,7 @@ from adamviz.figure.theme import (
     rc_state,
 )
 from adamviz.optim.trace import Trace
+from adamviz.text import for_matplotlib
 
 # The light theme's colours, imported from here before figure/theme.py held them,
 # the panel names, which the catalog holds, and the spec, which figure/layout.py holds.
@@ -100,7 +103,9 @@ def _looks(traces: Sequence[Trace], spec: FigureSpec) -> list[RunLook]:
     for k, trace in enumerate(traces):
         color, linestyle = spec.theme.run(k)
         width = 2.4 - 0.9 * k / max(1, len(traces) - 1)  # the first widest: see RunLook.width
-        looks.append(RunLook(trace, trace.label or f"run {k + 1}", color, linestyle, width))
+        # Plain text but for its $…$ maths (adamviz.text), as every text the figure draws.
+        label = for_matplotlib(trace.label or f"run {k + 1}")
+        looks.append(RunLook(trace, label, color, linestyle, width))
     return looks
 
 
@@ -191,7 +196,19 @@ class Animation:
         # does first); the one draw, without the placeholders, is the background.
         engine = self.figure.get_layout_engine()
         assert engine is not None, "compose sets the layout engine"
-        engine.execute(self.figure)
+        with warnings.catch_warnings():
+            # Its giving up is a figure too small to read, said in one line below.
+            warnings.filterwarnings("error", message="constrained_layout not applied")
+            try:
+                engine.execute(self.figure)
+                collapsed = False
+            except UserWarning:
+                collapsed = True
+        what = contents(
+            self.trace.params, len(self.spec.panels), len(self.traces), self.spec.width,
+            self.spec.height,
+        )  # fmt: skip
+        check_room(self.figure, self.spec.height / 540, collapsed, what)
         self.figure.set_layout_engine("none")
         for placeholder, text_of in self._moving.labels:
             anchor = placeholder.get_transform().transform(placeholder.get_position())

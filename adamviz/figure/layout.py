@@ -33,6 +33,7 @@ from matplotlib.ticker import MaxNLocator
 
 from adamviz.catalog import DEFAULT_PANELS
 from adamviz.figure.panels import (
+    NARROW_PX,
     Cell,
     Context,
     Host,
@@ -44,7 +45,9 @@ from adamviz.figure.panels import (
     run_handle,
     state_curves,
 )
+from adamviz.figure.room import check_counts, contents
 from adamviz.figure.theme import LIGHT, Theme
+from adamviz.text import for_matplotlib, math_spans
 
 #: The picture's height, in pixels, at which fonts and lines have their nominal size.
 _REFERENCE_HEIGHT = 540
@@ -251,6 +254,7 @@ def compose(figure: Figure, runs: Sequence[RunLook], spec: FigureSpec, host: Hos
     params, steps = trace.params, trace.steps
     figure.set_facecolor(theme.paper)
     layout = "one" if len(runs) == 1 else _layout_of(spec, len(runs))
+    _check_counts(spec, layout, runs, params)
     if layout == "one":
         cells = panels_by_parameters(figure, spec.panels, params, spec.width)
     elif layout == "rows":
@@ -260,7 +264,9 @@ def compose(figure: Figure, runs: Sequence[RunLook], spec: FigureSpec, host: Hos
         cells = small_multiples(
             figure, spec.panels, len(runs), params, spec.width, spec.height, longest
         )
-    figure.suptitle(spec.title, x=0.01, ha="left", fontsize=15 * s, fontweight="bold")
+    figure.suptitle(
+        for_matplotlib(spec.title), x=0.01, ha="left", fontsize=15 * s, fontweight="bold"
+    )
     counter = figure.text(
         0.99, 0.985, f"step {steps} / {steps}", ha="right", va="top",
         fontsize=12 * s, color=theme.counter,
@@ -291,14 +297,34 @@ def compose(figure: Figure, runs: Sequence[RunLook], spec: FigureSpec, host: Hos
     return cells
 
 
+def _check_counts(spec: FigureSpec, layout: str, runs: Sequence[RunLook], params: int) -> None:
+    """Refuse, before making them, more axes than the frame has room for (see room)."""
+    per_run = sum(panel(name).per_run for name in spec.panels)
+    compared = len(spec.panels) - per_run
+    n = len(runs)
+    if layout == "grid" and per_run:
+        longest = max(len(run.label) for run in runs)
+        columns = grid_columns(n, params, compared, spec.width, spec.height, longest)
+        across, down = columns * params, math.ceil(n / columns) * per_run + compared
+    else:
+        across, down = params, (n if layout == "rows" else 1) * per_run + compared
+    what = contents(params, len(spec.panels), n, spec.width, spec.height)
+    check_counts(across, down, spec.width, spec.height, what)
+
+
 def _column_title(spec: FigureSpec, param: int) -> str:
-    return spec.param_names[param] if param < len(spec.param_names) else f"θ{param}"
+    name = spec.param_names[param] if param < len(spec.param_names) else f"θ{param}"
+    return for_matplotlib(name)
 
 
 def _label_one(cell: Cell, context: Context, spec: FigureSpec) -> None:
     if cell.top:
         title = _column_title(spec, cell.param)
         cell.ax.set_title(title, fontsize=12 * context.scale, loc="center")
+    if cell.param > 0 and cell.width_px < NARROW_PX * context.scale:
+        # Narrow columns (six parameters and more at 960 px): the first names the rows,
+        # the others keep their width for the curves and their own y-scale.
+        cell.ax.set_ylabel("")
 
 
 #: Characters per line of a row's label, wrapped beside its row.
@@ -316,7 +342,10 @@ def _label_row(cell: Cell, context: Context, spec: FigureSpec) -> None:
     if cell.run is not None:
         run = context.runs[cell.run]
         text, color = run.label, run.color
-    wrapped = textwrap.fill(text, _ROW_LABEL_WIDTH, break_long_words=False)
+    # Maths is not wrapped: a line break inside $…$ would leave two halves that do not parse.
+    wrapped = (
+        text if math_spans(text) else textwrap.fill(text, _ROW_LABEL_WIDTH, break_long_words=False)
+    )
     ax.set_ylabel(
         wrapped, rotation=0, ha="right", va="center", fontsize=10 * s, color=color,
         fontweight="bold" if cell.run is not None else "normal", labelpad=4 * s,
@@ -420,7 +449,10 @@ def _by_rows(rows: list[list[tuple[Artist, str]]], columns: int) -> list[tuple[A
 
 
 def _style_axes(ax: Axes, steps: int, scale: float, bottom: bool) -> None:
-    ax.set_xlim(0, steps + 1)
+    # Every axes shares the steps: setting them once sets them all, and setting them on
+    # each of n axes again would cost n² (each call visits every sibling).
+    if tuple(ax.get_xlim()) != (0, steps + 1) or ax.get_autoscalex_on():
+        ax.set_xlim(0, steps + 1)
     ax.tick_params(labelsize=9 * scale, length=3 * scale, width=0.6 * scale)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

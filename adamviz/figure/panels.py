@@ -189,12 +189,23 @@ def _line(
     return context.host.animate(line, grows=grows)
 
 
-def _value_label(ax: Axes, context: Context, color: str, text_of: Callable[[int], str]) -> None:
-    # Above the panel's top-right corner: inside, a curve would run into it.
-    placeholder = ax.text(
-        1.0, 1.02, "step size -0.000e+00", transform=ax.transAxes, ha="right",
+#: Below this many pixels an axes' width holds a value but not its name beside it.
+NARROW_PX = 150
+
+
+def _value_label(
+    cell: Cell, context: Context, color: str, word: str, value_of: Callable[[int], str]
+) -> None:
+    """The value at the frame's step, above the panel's top-right corner (inside, a curve
+    would run into it); named by ``word`` where the column is wide enough (in a narrow
+    one the row's label and the colour name it)."""
+    narrow = cell.width_px < NARROW_PX * context.scale
+    widest = "-0.000e+00" if narrow else "step size -0.000e+00"
+    placeholder = cell.ax.text(
+        1.0, 1.02, widest, transform=cell.ax.transAxes, ha="right",
         va="bottom", fontsize=10 * context.scale, color=color, fontweight="bold",
     )  # fmt: skip
+    text_of = value_of if narrow else lambda i: f"{word} {value_of(i)}"
     context.host.label(placeholder, text_of)
 
 
@@ -452,7 +463,7 @@ def _ratio(cell: Cell, context: Context) -> None:
         _nothing_to_show(ax, context, "ratio")
     elif not context.compared:
         ratio = series[0][1]
-        _value_label(ax, context, theme.ratio, lambda i: f"ratio {_format_ratio(ratio[i])}")
+        _value_label(cell, context, theme.ratio, "ratio", lambda i: _format_ratio(ratio[i]))
     _ylabel(ax, context, _formula(context).ratio, "ratio")
 
 
@@ -476,7 +487,7 @@ def _step_size(cell: Cell, context: Context) -> None:
         _nothing_to_show(ax, context, "step size")
     elif not context.compared:
         size = series[0][1]
-        _value_label(ax, context, theme.step_size, lambda i: f"step size {_format_value(size[i])}")
+        _value_label(cell, context, theme.step_size, "step size", lambda i: _format_value(size[i]))
     _ylabel(ax, context, _formula(context).step_size, "step size")
 
 
@@ -494,7 +505,7 @@ def _theta(cell: Cell, context: Context) -> None:
     context.host.on_frame(_overlaid(ax, context, series, theme.theta, 2.0, first=2))
     if not context.compared:
         theta = series[0][1]
-        _value_label(ax, context, theme.theta, lambda i: f"θ {_format_value(theta[i + 1])}")
+        _value_label(cell, context, theme.theta, "θ", lambda i: _format_value(theta[i + 1]))
     ax.set_ylabel("θ", fontsize=10 * s)
 
 
@@ -508,7 +519,7 @@ def _update(cell: Cell, context: Context) -> None:
     context.host.on_frame(_overlaid(ax, context, series, theme.update, 2.0))
     if not context.compared:
         update = series[0][1]
-        _value_label(ax, context, theme.update, lambda i: f"−Δθ {_format_value(update[i])}")
+        _value_label(cell, context, theme.update, "−Δθ", lambda i: _format_value(update[i]))
     ax.set_ylabel("−Δθ", fontsize=10 * s)
 
 

@@ -15,7 +15,6 @@ when there are cores to spare beside ffmpeg's: :func:`auto_frame_workers`.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 from collections import deque
 from collections.abc import Generator, Sequence
@@ -23,6 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 import numpy as np
 
+from adamviz.cores import usable_cores
 from adamviz.figure.engine import Animation, FigureSpec
 from adamviz.optim.trace import Trace
 
@@ -44,7 +44,7 @@ def auto_frame_workers(n_frames: int, cores: int | None = None) -> int:
     One core is kept for ffmpeg and one for this process, which feeds it; the
     rest may draw, if the animation is long enough to repay their start-up.
     """
-    cores = cores if cores is not None else (os.cpu_count() or 1)
+    cores = cores if cores is not None else usable_cores()
     spare = cores - 2
     if spare < 1 or n_frames < MIN_FRAMES:
         return 0

@@ -1,6 +1,7 @@
 """Scenario files: the YAML a person writes, read into a validated :class:`Scenario`.
 
-A scenario, in full (only ``title``, ``steps`` and ``parameters`` are required)::
+A scenario, in full (only ``title``, ``steps`` and ``parameters`` are required; ``steps``
+may be left out when gradients come from files, see :mod:`adamviz.scenario.recorded_steps`)::
 
     title: Consistent gradients
     description: One paragraph a reader sees beside the animation.
@@ -40,11 +41,12 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError
 from adamviz.catalog import PANELS, PATTERNS
 from adamviz.errors import ScenarioError
 from adamviz.scenario.fields import MAX_PARAMETERS, MAX_STEPS, Seed, StepCount
-from adamviz.scenario.models import Parameter, Render, Scenario, draw_gradients
+from adamviz.scenario.models import Parameter, Render, Scenario, draw_gradients, window_problem
 from adamviz.scenario.optimizers import OptimizerSpec
 from adamviz.scenario.plan import MAX_RUNS, Run
 from adamviz.scenario.problem_text import KeyPath
 from adamviz.scenario.problems import Locator, schema_problem
+from adamviz.scenario.recorded_steps import recorded_steps
 from adamviz.scenario.yaml_source import parse, read_text
 from adamviz.streams import GradientStream
 
@@ -78,12 +80,20 @@ def _valid_or_none(adapter: TypeAdapter[Any], value: Any) -> Any:
 
 def _draw_what_is_valid(raw: dict[str, Any], folder: Path) -> list[tuple[KeyPath, str]]:
     """Draw the parameters that did validate, so their file and length problems show too."""
-    steps = _valid_or_none(_STEPS, raw.get("steps"))
     raw_parameters = raw.get("parameters")
-    if steps is None or not isinstance(raw_parameters, list):
+    if not isinstance(raw_parameters, list):
+        return []
+    parameters = [_valid_or_none(_PARAMETER, item) for item in raw_parameters]
+    if "steps" in raw:
+        steps = _valid_or_none(_STEPS, raw["steps"])
+    else:
+        gradients = [None if p is None else p.gradient for p in parameters]
+        steps, problems = recorded_steps(gradients, folder)
+        if steps is None:
+            return problems
+    if steps is None:
         return []
     seed = _valid_or_none(_SEED, raw.get("seed", 0)) or 0
-    parameters = [_valid_or_none(_PARAMETER, item) for item in raw_parameters]
     return draw_gradients(steps, seed, parameters, folder)[1]
 
 
@@ -107,14 +117,24 @@ def load(path: str | os.PathLike[str]) -> Scenario:
         problems += [schema_problem(detail, locate) for detail in error.errors()]
         draw_problems = _draw_what_is_valid(data, folder)
     else:
-        stream, draw_problems = draw_gradients(
-            scenario.steps, scenario.seed, scenario.parameters, folder
-        )
+        steps, draw_problems = scenario.steps, []
+        if steps is None:  # left out: as many steps as the recorded files have rows
+            steps, draw_problems = recorded_steps([p.gradient for p in scenario.parameters], folder)
+            scenario = scenario.model_copy(update={"steps": steps})
+            window = window_problem(scenario.render.window, steps)
+            if window is not None:  # what the model could not check without the steps
+                message = "expected {}, got {}".format(*window)
+                problems.append(locate.problem(("render", "window"), message))
+        if steps is not None:
+            stream, draw_problems = draw_gradients(
+                steps, scenario.seed, scenario.parameters, folder
+            )
     problems += [locate.problem(where, message) for where, message in draw_problems]
     if problems or scenario is None or stream is None:
         raise ScenarioError(sorted(problems, key=lambda p: p.line or 0))
     scenario._source = Path(file)
     scenario._stream = stream
+    scenario._locate = locate
     return scenario
 
 

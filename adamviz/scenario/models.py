@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 from pydantic import AfterValidator, Field, PrivateAttr, ValidationError, model_validator
@@ -32,6 +32,7 @@ from adamviz.scenario.fields import (
     expect,
     expect_list,
 )
+from adamviz.scenario.maths import Label
 from adamviz.scenario.optimizers import (
     DEFAULT_OPTIMIZER,
     MODELS,
@@ -50,13 +51,17 @@ from adamviz.scenario.patterns import (
 )
 from adamviz.scenario.plan import MAX_RUNS, Run, plan_runs
 from adamviz.scenario.problem_text import KeyPath, dotted
+from adamviz.scenario.recorded_steps import recorded_steps
 from adamviz.streams import GradientStream
+
+if TYPE_CHECKING:  # problems reads the models' types: a cycle at run time
+    from adamviz.scenario.problems import Locator
 
 
 class Parameter(StrictModel):
     """One scalar parameter θ and the gradients Adam sees for it."""
 
-    name: Name = Field(description="Label in the figure; unique within the scenario.")
+    name: Label = Field(description="Label in the figure; unique within the scenario.")
     init: Number = Field(0.0, description="θ before the first step.")
     gradient: Gradient = Field(description="The gradient pattern, chosen by its 'pattern' key.")
 
@@ -134,6 +139,13 @@ class Render(StrictModel):
     )  # fmt: skip
 
 
+def window_problem(window: int | None, steps: int | None) -> tuple[str, str] | None:
+    """What is wrong with ``render.window`` for ``steps`` steps (expected, found), if anything."""
+    if window is None or steps is None or window <= steps:
+        return None
+    return f"at most the {steps} steps", str(window)
+
+
 class Scenario(StrictModel):
     """A validated scenario: what to simulate and how to draw it.
 
@@ -141,9 +153,14 @@ class Scenario(StrictModel):
     gradients once, so that every mistake in the file is reported at load.
     """
 
-    title: Name = Field(description="Shown above the animation.")
+    title: Label = Field(description="Shown above the animation.")
     description: Text = Field("", description="A paragraph a reader sees beside the animation.")
-    steps: StepCount = Field(description=f"Number of Adam steps (= frames), 1 to {MAX_STEPS}.")
+    # Left out, it is the recorded files' length: ``load`` fills it in (recorded_steps).
+    steps: StepCount = Field(
+        None,
+        description=f"Number of optimizer steps (= frames), 1 to {MAX_STEPS}; may be left out "
+        "when gradients come from files ({pattern: file}): as many steps as they have rows.",
+    )
     seed: Seed = Field(0, description="Seed for every random draw; same seed, same numbers.")
     # No "| None": written out, the key needs a mapping; left out, it is Adam's defaults.
     optimizer: SingleOptimizer = Field(
@@ -191,9 +208,9 @@ class Scenario(StrictModel):
                     ("render", "duration"), f"a duration of 1 to {MAX_STEPS} frames at "
                     f"{render.fps} fps", f"{render.duration:g} s ({frames} frames)",
                 )  # fmt: skip
-        if render.window is not None and render.window > self.steps:
-            raise _problem(("render", "window"), f"at most the {self.steps} steps",
-                           str(render.window))  # fmt: skip
+        problem = window_problem(render.window, self.steps)
+        if problem is not None:  # steps left out: load checks it once the files say how many
+            raise _problem(("render", "window"), *problem)
         return self
 
     @model_validator(mode="after")
@@ -254,6 +271,14 @@ class Scenario(StrictModel):
     _source: Path = PrivateAttr(default_factory=lambda: Path("<scenario>"))
     _stream: GradientStream | None = PrivateAttr(default=None)
 
+    _locate: Locator | None = PrivateAttr(default=None)
+
+    def problem(self, path: KeyPath, message: str) -> ScenarioError:
+        """A problem found after load (by the figure), at the line of ``path`` in the file."""
+        if self._locate is None:
+            return ScenarioError([Problem(str(self.source), None, dotted(path), message)])
+        return ScenarioError([self._locate.problem(path, message)])
+
     @property
     def source(self) -> Path:
         """The file this scenario came from; relative gradient files resolve beside it."""
@@ -288,9 +313,13 @@ class Scenario(StrictModel):
         in code names a missing file or too few values.
         """
         if self._stream is None:
-            stream, problems = draw_gradients(
-                self.steps, self.seed, self.parameters, self.source.parent
-            )
+            folder = self.source.parent
+            steps, problems = self.steps, []
+            if steps is None:  # built in code without steps: ``load`` would have filled it in
+                steps, problems = recorded_steps([p.gradient for p in self.parameters], folder)
+            stream = None
+            if steps is not None:
+                stream, problems = draw_gradients(steps, self.seed, self.parameters, folder)
             if stream is None:
                 raise ScenarioError(
                     [Problem(str(self.source), None, dotted(p), m) for p, m in problems]

@@ -21,12 +21,12 @@ from adamviz.scenario.fields import (
     EXPECTED,
     Decay,
     Flag,
-    Name,
     NonNegative,
     Number,
     Positive,
     StrictModel,
 )
+from adamviz.scenario.maths import Label
 
 #: What each keyword is, and the range torch accepts for it.
 _KEYWORDS: dict[str, tuple[Any, str]] = {
@@ -56,7 +56,7 @@ class OptimizerSpec(StrictModel):
     """What every optimizer entry shares: its name and the label its run is shown with."""
 
     name: str
-    label: Name | None = Field(None, description="The run's name in the figure (default: name).")
+    label: Label | None = Field(None, description="The run's name in the figure (default: name).")
 
     def hyperparameters(self) -> dict[str, float | bool]:
         """The keywords of the optimizer's factory, as given or defaulted."""

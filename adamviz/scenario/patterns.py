@@ -139,19 +139,23 @@ class FilePattern(Pattern):
     column: Column = Field(0, description="Column index (from 0) or CSV header name.")
 
     def draw(self, steps: int, rng: np.random.Generator, folder: Path) -> Array:
+        # Only the rows the steps use are read: a long recording costs no more.
+        values = self.read(folder, steps)
+        if values.size < steps:
+            message = f"expected at least {steps} rows in '{self.path}', got {values.size}"
+            raise DrawError([(("path",), message)])
+        return values[:steps]
+
+    def read(self, folder: Path, rows: int | None) -> Array:
+        """The column's first ``rows`` values (fewer if the file has fewer), every cell checked."""
         try:
-            # Only the rows the steps use are read: a long recording costs no more.
-            values = gradients.read_recorded(
-                folder / self.path, self.column, display_name=self.path, rows=steps
+            return gradients.read_recorded(
+                folder / self.path, self.column, display_name=self.path, rows=rows
             )
         except RecordedColumnError as error:
             raise DrawError([(("column",), error.message)]) from None
         except RecordedGradientError as error:
             raise DrawError([(("path",), error.message)]) from None
-        if values.size < steps:
-            message = f"expected at least {steps} rows in '{self.path}', got {values.size}"
-            raise DrawError([(("path",), message)])
-        return values[:steps]
 
 
 class LossPattern(Pattern):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import imageio.v3 as iio
@@ -72,3 +73,14 @@ def test_workers_draw_the_frames_of_several_runs_as_this_process_does() -> None:
     assert len(drawn) == STEPS
     for index, (a, b) in enumerate(zip(serial, drawn, strict=True)):
         np.testing.assert_array_equal(a, b, err_msg=f"frame {index}")
+
+
+def test_frame_workers_count_the_cores_this_process_may_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pinned to two cores of a 64-core machine (taskset, a container): none are spare."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert auto_frame_workers(100_000) == 0
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(6)))
+    assert auto_frame_workers(100_000) == 4
