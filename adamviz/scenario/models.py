@@ -109,7 +109,7 @@ class Render(StrictModel):
     """How the animation looks; the renderer reads it, the simulation ignores it."""
 
     fps: Annotated[int, Field(ge=1, le=60), expect("an integer from 1 to 60")] = Field(
-        20, description="Frames (= steps) per second."
+        20, description="Frames per second."
     )
     width: even_int(160, 3840) = Field(960, description="Frame width in pixels (even).")
     height: even_int(90, 2160) = Field(540, description="Frame height in pixels (even).")
@@ -158,7 +158,7 @@ class Scenario(StrictModel):
     # Left out, it is the recorded files' length: ``load`` fills it in (recorded_steps).
     steps: StepCount = Field(
         None,
-        description=f"Number of optimizer steps (= frames), 1 to {MAX_STEPS}; may be left out "
+        description=f"Number of optimizer steps, 1 to {MAX_STEPS}; may be left out "
         "when gradients come from files ({pattern: file}): as many steps as they have rows.",
     )
     seed: Seed = Field(0, description="Seed for every random draw; same seed, same numbers.")
