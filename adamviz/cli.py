@@ -156,6 +156,7 @@ def render(
     target = output or Path("output") / f"{Path(scenario).stem}.{fmt}"
     _refuse_inputs(target, loaded)
 
+    from adamviz.batch.progress import render_progress
     from adamviz.output.interrupt import stopped_by_signals
     from adamviz.pipeline import RenderOptions, check_step, render_scenario
 
@@ -163,7 +164,8 @@ def render(
         check_step(loaded, step)  # before the output folder is touched
         options = RenderOptions(fmt, fps, width, height, step, budget)
         fitted: list[str] = []
-        render_scenario(loaded, target, options, notice=fitted.append)
+        with render_progress(sys.stderr, target.name) as shown:
+            render_scenario(loaded, target, options, on_frame=shown, notice=fitted.append)
     click.echo(f"wrote {target}" + "".join(f": {text}" for text in fitted), err=True)
     _warn_if_large(target, fmt, budget)
 

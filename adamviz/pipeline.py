@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from adamviz.figure.surface_panel import SurfaceView
     from adamviz.figure.theme import Theme
     from adamviz.output.page import PageContent
+    from adamviz.output.timeline import Timeline
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ def figure_spec(scenario: Scenario, options: RenderOptions) -> FigureSpec:
         surface=surface,
         theme=_background_for(theme_of(scenario), options.fmt),
         captions=tuple(CaptionSpec(c.first, c.last, c.text) for c in scenario.captions),
+        window=scenario.render.window,
     )
 
 
@@ -222,23 +224,31 @@ def check(scenario: Scenario) -> None:
     animation(scenario).close()
 
 
+def timeline_of(scenario: Scenario, options: RenderOptions = RenderOptions()) -> Timeline:
+    """Which step each frame shows and for how long, from the scenario's ``render`` section."""
+    from adamviz.output.timeline import timeline
+
+    render = scenario.render
+    fps = options.fps or render.fps
+    return timeline(scenario.steps, fps, render.steps_per_frame, render.duration, render.hold)
+
+
 @dataclass(frozen=True)
 class _Frames:
-    """An animation as the writers read it, its frames drawn here or by worker processes."""
+    """An animation as the writers read it, its frames drawn here or by worker processes.
+
+    Frame k shows the step the timeline gives it.
+    """
 
     movie: Animation
     workers: int
     scenario: Scenario
-    #: The animation's frames shown, in order (a size budget may keep fewer); None: all.
-    indices: tuple[int, ...] | None = None
-
-    @property
-    def _shown(self) -> Sequence[int]:
-        return range(self.movie.n_frames) if self.indices is None else self.indices
+    #: Per frame, the step it shows and for how long (a size budget may thin it).
+    timeline: Timeline
 
     @property
     def n_frames(self) -> int:
-        return len(self._shown)
+        return self.timeline.n_frames
 
     @property
     def size(self) -> tuple[int, int]:
@@ -250,10 +260,10 @@ class _Frames:
         return self.movie.spec.theme.transparent
 
     def frame(self, index: int) -> np.ndarray:
-        return self.movie.frame(self._shown[index])
+        return self.movie.frame(self.timeline.steps[index])
 
     def vector(self, index: int, fmt: str) -> bytes:
-        return self.movie.vector(self._shown[index], fmt)
+        return self.movie.vector(self.timeline.steps[index], fmt)
 
     def page_content(self) -> PageContent:
         from adamviz.output.page import PageContent
@@ -263,15 +273,16 @@ class _Frames:
             description=self.scenario.description or "",
             param_names=self.scenario.param_names,
             traces=self.movie.traces,
-            frame_steps=[index + 1 for index in self._shown],  # frame i shows step i + 1
+            frame_steps=[step + 1 for step in self.timeline.steps],  # 0-based in the timeline
         )
 
     def stream(self) -> Generator[np.ndarray, None, None]:
-        if self.workers > 0 and self.indices is None:
+        steps = self.timeline.steps
+        if self.workers > 0:
             from adamviz.figure.parallel import frames_in_workers
 
-            return frames_in_workers(self.movie.traces, self.movie.spec, self.workers)
-        return (self.movie.frame_rgba(index) for index in self._shown)
+            return frames_in_workers(self.movie.traces, self.movie.spec, self.workers, steps)
+        return (self.movie.frame_rgba(step) for step in steps)
 
 
 def check_step(scenario: Scenario, step: int | None) -> None:
@@ -324,19 +335,23 @@ def _render_once(
     stride: int = 1,
 ) -> None:
     """One render; ``stride``: every that many steps a frame, at the frame rate over it."""
+    from adamviz.catalog import FORMATS
     from adamviz.figure.parallel import auto_frame_workers
-    from adamviz.output.budget import frame_indices
+    from adamviz.output.timeline import every_step
     from adamviz.output.writers import WriteOptions, write
 
     movie = animation(scenario, options, traces)
     try:
-        workers = auto_frame_workers(movie.n_frames) if frame_workers is None else frame_workers
-        fps = (options.fps or scenario.render.fps) / stride
-        indices = None if stride == 1 else tuple(frame_indices(movie.n_frames, stride))
-        # Frame i shows steps 1..i+1: a still of step N is frame N-1.
+        if FORMATS[options.fmt].kind == "still":
+            # A still shows one step, any step: its source holds every step, none held.
+            schedule = every_step(scenario.steps, options.fps or scenario.render.fps)
+        else:
+            schedule = timeline_of(scenario, options).thinned(stride)
+        # Frame i of every step shows steps 1..i+1: a still of step N is frame N-1.
         still = None if options.step is None else options.step - 1
-        source = _Frames(movie, workers, scenario, indices)
-        write(path, options.fmt, source, WriteOptions(fps, on_frame, still))
+        workers = auto_frame_workers(schedule.n_frames) if frame_workers is None else frame_workers
+        source = _Frames(movie, workers, scenario, schedule)
+        write(path, options.fmt, source, WriteOptions(schedule.fps, on_frame, still, schedule))
     finally:
         movie.close()
 

@@ -76,6 +76,9 @@ def main() -> None:
 
         many = work / "many"
         many.mkdir()
+        for data in BUNDLED.iterdir():  # the recorded gradients a scenario reads beside it
+            if data.is_file() and data.suffix != ".yaml":
+                shutil.copy(data, many / data.name)
         for copy in range(20):
             source = scenarios[copy % len(scenarios)]
             shutil.copy(source, many / f"{source.stem}-{copy:02d}.yaml")

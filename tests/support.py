@@ -34,12 +34,14 @@ def tiny_scenario(
 ) -> str:
     """YAML for one parameter whose gradients are ``value`` plus noise of 0.2."""
     about = f"description: {description}\n" if description is not None else ""
+    # A frame per step even beyond 600 steps: a long render is one that takes long.
+    schedule = "steps_per_frame: 1, " if steps > 600 else ""
     return (
         f"title: {title}\n{about}steps: {steps}\n"
         "parameters:\n"
         "  - name: w\n"
         f"    gradient: {{pattern: constant, value: {value}, noise: 0.2}}\n"
-        f"render: {{width: {WIDTH}, height: {HEIGHT}}}\n"
+        f"render: {{{schedule}width: {WIDTH}, height: {HEIGHT}}}\n"
     )
 
 

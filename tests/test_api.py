@@ -100,7 +100,7 @@ def test_show_embeds_a_video_with_controls_that_decodes() -> None:
     data = base64.b64decode(re.search(r"base64,([^\"]+)", page).group(1))  # type: ignore[union-attr]
     assert data == shown.data
     frames = iio.imread(data, extension=".mp4")
-    assert frames.shape == (6, HEIGHT, WIDTH, 3)
+    assert frames.shape == (6 + 40, HEIGHT, WIDTH, 3)  # the last frame held 2 s at 20 fps
 
 
 def test_a_simulation_a_trace_and_an_animation_show_themselves() -> None:

@@ -253,7 +253,8 @@ def test_render_failing_midway_keeps_the_previous_file(monkeypatch: pytest.Monke
     ("args", "written", "shape"),
     [
         (["-o", "x.gif"], "x.gif", (STEPS, HEIGHT, WIDTH, 3)),
-        (["-o", "x.mp4"], "x.mp4", (STEPS, HEIGHT, WIDTH, 3)),
+        # The last frame held 2 s: repeated 40 times at 20 fps in a video.
+        (["-o", "x.mp4"], "x.mp4", (STEPS + 40, HEIGHT, WIDTH, 3)),
         ([], "output/tiny.gif", (STEPS, HEIGHT, WIDTH, 3)),
         (["--format", "png"], "output/tiny.png", (HEIGHT, WIDTH, 3)),
         (["-o", "s.png", "--width", "240", "--height", "160"], "s.png", (160, 240, 3)),
@@ -273,7 +274,9 @@ def test_render_writes_every_frame_at_the_requested_size(
 
 @pytest.mark.parametrize(
     ("name", "frames"),
-    [("x.webm", STEPS), ("x.webp", STEPS), ("x.apng", STEPS), ("s.png", 1)],
+    # The last frame held 2 s (render.hold's default) at 20 fps: 40 more frames of it.
+    # (WebP's encoder merges the repeats into one frame that lasts longer: see below.)
+    [("x.webm", STEPS + 40), ("x.webp", STEPS), ("x.apng", STEPS + 40), ("s.png", 1)],
 )
 def test_render_writes_the_new_formats(name: str, frames: int) -> None:
     result = invoke("render", write("tiny.yaml", TINY), "-o", name)
@@ -283,7 +286,23 @@ def test_render_writes_the_new_formats(name: str, frames: int) -> None:
     plugin = {".webp": {"plugin": "pillow"}, ".apng": {"extension": ".png"}}.get(path.suffix, {})
     shapes = [f.shape[:2] for f in iio.imiter(path, **plugin)]
     assert shapes == [(HEIGHT, WIDTH)] * frames
+    if path.suffix == ".webp":
+        # 1/20 s each, the last held 2 s more
+        assert webp_durations(path.read_bytes()) == [50] * (STEPS - 1) + [2050]
     assert partial_files(Path()) == []
+
+
+def webp_durations(data: bytes) -> list[int]:
+    """Each frame's duration in ms, read from the RIFF chunks of an animated WebP (its ANMF
+    chunks: a 24-bit duration 12 bytes into each), which Pillow does not report."""
+    assert data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    durations, at = [], 12
+    while at + 8 <= len(data):
+        kind, size = data[at : at + 4], int.from_bytes(data[at + 4 : at + 8], "little")
+        if kind == b"ANMF":
+            durations.append(int.from_bytes(data[at + 20 : at + 23], "little"))
+        at += 8 + size + (size & 1)
+    return durations
 
 
 def test_a_still_of_any_step() -> None:

@@ -45,7 +45,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from adamviz.errors import ScenarioError
-from adamviz.pipeline import simulate
+from adamviz.pipeline import simulate, timeline_of
 from adamviz.scenario import Scenario, load
 from tests.support import invoke, partial_files
 
@@ -362,10 +362,12 @@ def check_render(folder: Path, text: str, fmt: str) -> None:
     assert_clean_exit(result.exit_code, result.stdout, result.stderr)
     event("rendered" if result.exit_code == 0 else "refused")
     if result.exit_code == 0:
-        steps = load(path).steps
+        # A frame per scheduled step in a GIF; a video repeats the held last frame.
+        schedule = timeline_of(load(path))
+        expected = schedule.n_frames if fmt == "gif" else sum(schedule.repeats())
         frames = iio.imread(output, index=None) if fmt != "png" else iio.imread(output)[None]
         assert frames.shape[1:3] == (90, 160)
-        assert fmt == "png" or len(frames) == steps
+        assert fmt == "png" or len(frames) == expected
     else:
         assert not output.exists()
     assert partial_files(folder) == []

@@ -18,7 +18,7 @@ steps: 3000
 parameters:
   - name: w
     gradient: {pattern: constant, value: 1.0, noise: 0.5}
-render: {width: 320, height: 180}
+render: {steps_per_frame: 1, width: 320, height: 180}
 """
 
 

@@ -8,7 +8,8 @@ text either way (:func:`summary_lines`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
@@ -90,6 +91,54 @@ class LiveDisplay:
 
     def close(self) -> None:
         self.progress.stop()
+
+
+@contextlib.contextmanager
+def render_progress(
+    stream: TextIO | None, name: str
+) -> Iterator[Callable[[int, int], None] | None]:
+    """One render's progress, for ``on_frame(done, total)``: a bar on a terminal, as a batch's.
+
+    Frames done, their rate and the time left, redrawn in place and gone when
+    the render ends; nothing at all (None) when ``stream`` is not a terminal.
+    """
+    if stream is None or not stream.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("frames"),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        console=Console(file=stream),
+        transient=True,
+    )
+    task = progress.add_task(name, total=None, rate="")
+
+    def on_frame(done: int, total: int) -> None:
+        speed = progress.tasks[0].speed
+        rate = f"{speed:.0f}/s" if speed else ""
+        progress.update(task, completed=done, total=total, rate=rate)
+
+    progress.start()
+    try:
+        yield on_frame
+    finally:
+        progress.stop()
 
 
 def display_for(stream: TextIO, names: Sequence[str]) -> Display:

@@ -165,6 +165,8 @@ def _render_all(
     back failed: the dead worker's own job fails, and the others are handed
     to a fresh pool (once: a job that breaks a second pool fails too).
     """
+    # The longest first: a long render handed out last keeps one core busy alone at the end.
+    stale = sorted(stale, key=_expected_cost, reverse=True)
     display = display_for(stream, [t.name for t in stale]) if stream is not None else None
     factory = executor_factory or _local_executor
     remaining, retried = list(stale), set[str]()
@@ -196,6 +198,24 @@ def _render_all(
     finally:
         if display is not None:
             display.close()
+
+
+def _expected_cost(target: Target) -> tuple[bool, int]:
+    """How long a target's render should take, to order the jobs, without reading a scenario.
+
+    Its figure's size when it has one (the bytes of a GIF or MP4 grow with its
+    frames and all they show: among the bundled figures, the larger took the
+    longer); a figure never rendered ranks first, by its scenario's size, since
+    it may be long. Only the order depends on it, never what is rendered.
+    """
+    try:
+        return (False, target.output.stat().st_size)
+    except OSError:
+        pass
+    try:
+        return (True, target.scenario.stat().st_size)
+    except OSError:
+        return (True, 0)
 
 
 def _death(code: int | None) -> str:

@@ -18,6 +18,7 @@ every frame are drawn with the theme's rc settings, not the user's
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from adamviz.catalog import PANELS
 from adamviz.figure.captions import CaptionBlocks
 from adamviz.figure.growing import GrowingLine
 from adamviz.figure.layout import FigureSpec, compose
-from adamviz.figure.panels import ArtistT, RunLook
+from adamviz.figure.panels import ArtistT, RunLook, panel
 from adamviz.figure.room import check_room, contents
 from adamviz.figure.stamped_text import StampedText
 from adamviz.figure.theme import (
@@ -66,6 +67,10 @@ _DPI = 100  # figure inches × 100 = pixels exactly
 #: With several runs, a keyframe every this many steps: each frame then draws at most
 #: this many steps of each growing line, not all of them (see Animation._draw).
 KEYFRAME_EVERY = 32
+#: A long run (more steps than its pixels can show, see :mod:`adamviz.figure.reduce`)
+#: keeps a keyframe at least every this many pixels of its widest axes, each made from
+#: the one before: a frame then draws about this many pixels of history, whatever its step.
+KEYFRAME_PIXELS = 16
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,10 @@ def _looks(traces: Sequence[Trace], spec: FigureSpec) -> list[RunLook]:
         label = for_matplotlib(trace.label or f"run {k + 1}")
         looks.append(RunLook(trace, label, color, linestyle, width))
     return looks
+
+
+def _ignore(*args: object) -> None:
+    """What a recorded growing line's ``set_data`` does: nothing (see _record_growing)."""
 
 
 class _Moving:
@@ -161,6 +170,8 @@ class Animation:
         # to the figures committed before keyframes (see _draw).
         self.keyframe_every = KEYFRAME_EVERY if len(self.traces) > 1 else 0
         self._keyframe: tuple[int, object] | None = None
+        #: Whether each keyframe is drawn over the one before (a long run), not from scratch.
+        self.chained = False
         with self._rc.applied():
             self.figure = Figure(figsize=(spec.width / _DPI, spec.height / _DPI), dpi=_DPI)
             self.canvas = FigureCanvasAgg(self.figure)
@@ -168,6 +179,11 @@ class Animation:
             self.cells = compose(self.figure, runs, spec, self._moving)
             self._background = self._draw_background()
             self._growing = self._record_growing()
+            #: Steps left of the step axis (a window's first page: 0); frames draw past it.
+            self._origin = 0
+            if spec.window is not None and spec.window < self.n_frames:
+                self._turn_page(0)
+        self._keyframes_for_long_runs()
 
     @property
     def trace(self) -> Trace:
@@ -228,17 +244,74 @@ class Animation:
             for artist, grows in zip(self._moving.artists, self._moving.growing, strict=True)
         ]
 
+    def _keyframes_for_long_runs(self) -> None:
+        """A long run's frames start from chained keyframes, a few pixels apart.
+
+        Its history is drawn reduced to its pixels, which still costs a whole
+        axes' width of drawing; drawn once into a keyframe, and each keyframe
+        over the one before, a frame draws only the pixels since. Short runs,
+        whose frames are cheap anyway, keep their pixels exactly as they were.
+        """
+        growing = [line for line in self._growing if line is not None]
+        if not any(line.crowded for line in growing):
+            return
+        px_per_step = max(line.px_per_x for line in growing)
+        self.keyframe_every = max(KEYFRAME_EVERY, math.ceil(KEYFRAME_PIXELS / px_per_step))
+        self.chained = True
+        # A growing line is drawn from its recorded calls alone: the panels'
+        # updates may go on setting its points, but set_data copies them, and
+        # that copy would grow with the step (a prefix of every point).
+        for artist, line in zip(self._moving.artists, self._growing, strict=True):
+            if line is not None:
+                artist.set_data = _ignore  # type: ignore[attr-defined]
+
+    # -- a window on a long run ---------------------------------------------------
+
+    def _page_of(self, index: int) -> int:
+        """The steps left of the window frame ``index`` is seen through (0: none).
+
+        The window moves on by a quarter of its width at a time, so that its
+        axes (their ticks and labels, the background) are drawn again only
+        then; the newest step is always inside it, and at least three
+        quarters of the window behind it.
+        """
+        window = self.spec.window
+        if window is None or window >= self.n_frames:
+            return 0
+        stride = max(1, window // 4)
+        return max(0, -(-(index + 1 - window) // stride) * stride)
+
+    def _turn_page(self, origin: int) -> None:
+        """Show steps origin+1 .. origin+window: new axes limits, background, keyframes."""
+        window = self.spec.window
+        assert window is not None
+        lo, hi = origin, origin + window + 1  # as the whole run's 0 .. steps + 1
+        for cell in self.cells:
+            if panel(cell.panel).over_steps:  # not a surface's x, which is θ
+                cell.ax.set_xlim(lo, hi)
+        self.canvas.draw()
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        for line in self._growing:
+            if line is not None:
+                line.view(lo, hi)
+        self._origin, self._keyframe = origin, None
+
     # -- frames ---------------------------------------------------------------------
 
     def _draw(self, index: int) -> memoryview:
         if not 0 <= index < self.n_frames:
             raise IndexError(f"frame {index} out of range 0..{self.n_frames - 1}")
         with self._rc.applied():
+            page = self._page_of(index)
+            if page != self._origin:
+                self._turn_page(page)
             # Start from the keyframe holding steps 1..baked, and draw the rest of
             # each growing line on top: a frame's cost stays that of a few steps.
             baked = self._baked(index)
-            self.canvas.restore_region(self._background if baked == 0 else self._key(baked))
-            self._draw_moving(index, after=baked if baked else -np.inf, everything=True)
+            start = baked == self._origin
+            self.canvas.restore_region(self._background if start else self._key(baked))
+            after = baked if baked else -np.inf
+            self._draw_moving(index, after, everything=True, overdraw=self.chained)
             pixels = np.asarray(self.canvas.buffer_rgba())
             self._captions.paste(pixels, index + 1)
             for label in self._stamps:
@@ -246,17 +319,20 @@ class Animation:
                 stamp.draw(pixels, label.text_of(index), label.x, label.y, label.ha, label.va)
         return self.canvas.buffer_rgba()
 
-    def _draw_moving(self, index: int, after: float, everything: bool) -> None:
+    def _draw_moving(
+        self, index: int, after: float, everything: bool, overdraw: bool = False
+    ) -> None:
         """Frame ``index``'s moving artists, growing lines from past step ``after`` on.
 
         ``everything``: the artists that do not grow as well (not into a keyframe).
+        ``overdraw``: see :meth:`GrowingLine.draw`.
         """
         for update in self._moving.updates:
             update(index)
         renderer = self.canvas.get_renderer()
         for artist, growing in zip(self._moving.artists, self._growing, strict=True):
             if growing is not None:
-                growing.draw(renderer, after, index + 1)
+                growing.draw(renderer, after, index + 1, overdraw)
             elif everything:
                 self.figure.draw_artist(artist)
 
@@ -266,8 +342,8 @@ class Animation:
         Fewer than the frame shows (k <= index), so the newest step is always
         drawn after the newest lollipop's head, as it is without keyframes.
         """
-        every = self.keyframe_every
-        return index // every * every if every else 0
+        every, origin = self.keyframe_every, self._origin
+        return origin + (index - origin) // every * every if every else origin
 
     def _key(self, baked: int) -> object:
         """The background with every growing artist's steps 1..baked drawn: a keyframe.
@@ -275,11 +351,27 @@ class Animation:
         It depends on ``baked`` alone, so every frame still depends on its index
         alone. The latest one is kept: frames drawn in order build each once.
         """
-        if self._keyframe is None or self._keyframe[0] != baked:
+        if self._keyframe is not None and self._keyframe[0] == baked:
+            return self._keyframe[1]
+        if not self.chained:
             self.canvas.restore_region(self._background)
-            self._draw_moving(baked - 1, after=-np.inf, everything=False)
+            self._draw_moving(baked - 1, self._origin or -np.inf, everything=False)
             self._keyframe = (baked, self.canvas.copy_from_bbox(self.figure.bbox))
-        return self._keyframe[1]
+            return self._keyframe[1]
+        # Each keyframe drawn over the one before, from the first: the same
+        # chain, and so the same pixels, whichever frame asks for it.
+        every = self.keyframe_every
+        held, region = (self._origin, self._background)
+        if self._keyframe is not None and self._keyframe[0] < baked:
+            held, region = self._keyframe
+        for upto in range(held + every, baked + 1, every):
+            self.canvas.restore_region(region)
+            after = held if held else -np.inf
+            self._draw_moving(upto - 1, after, everything=False, overdraw=True)
+            region = self.canvas.copy_from_bbox(self.figure.bbox)
+            held = upto
+            self._keyframe = (held, region)
+        return region
 
     def frame_rgba(self, index: int) -> np.ndarray:
         """The picture after step ``index + 1`` as an H×W×4 view of the canvas itself.

@@ -14,7 +14,16 @@ so the pixels are those ``Line2D.draw`` makes for the same points.
 A line's path holds one vertex per data point (the default draw style, every
 marker drawn): the points with x <= step are a prefix of it. A line whose
 points come step by step but not in order of x (a path on a loss surface)
-says which step each point is with :func:`grows_by`.
+says which step each point is with :func:`grows_by`; it is drawn as it is,
+never reduced (its pixel columns are not its steps') nor moved by a window.
+
+A long run has far more points than the axes have pixel columns, and drawing
+all of them made a frame's cost grow with its step. So each call's path is
+reduced, once, to what the pixels can show (:mod:`adamviz.figure.reduce`): a
+few vertices per pixel column. A frame draws the reduced vertices of the
+columns it has passed and the full ones of the column it is in, so its cost
+is bounded by the axes' width, not the step. A path with no crowded column
+is not reduced at all: short runs draw exactly what they always drew.
 """
 
 from __future__ import annotations
@@ -25,7 +34,9 @@ import numpy as np
 from matplotlib.backend_bases import GraphicsContextBase, RendererBase
 from matplotlib.lines import Line2D
 from matplotlib.path import Path
-from matplotlib.transforms import Transform
+from matplotlib.transforms import Affine2D, Transform
+
+from adamviz.figure.reduce import Reduction, reduce_call
 
 
 class _Call(NamedTuple):
@@ -83,30 +94,118 @@ class GrowingLine:
     def __init__(self, line: Line2D, renderer: RendererBase) -> None:
         steps = getattr(line, _STEPS, None)
         self.x = np.asarray(line.get_xdata() if steps is None else steps, dtype=np.float64)
+        #: Its x is not its steps (a path on a surface): no reduction, no window.
+        self._by_steps = steps is not None
         recorder = _Recorder(renderer)
         line.draw(recorder)  # type: ignore[arg-type]
         self._calls = recorder.calls
         for call in self._calls:
             if len(call.path.vertices) != len(self.x) or call.path.codes is not None:
                 raise ValueError("a growing line needs one path vertex per point")
+        self._widths = [renderer.points_to_pixels(call.gc.get_linewidth()) for call in self._calls]
+        # An envelope is filled, not stroked: a stroke would widen it past its column.
+        self._fill_gc = renderer.new_gc()
+        # Where the axes' x-range lies in pixels, as recorded: a window moves it (view).
+        axes = line.axes
+        assert axes is not None, "a growing line is drawn in axes"
+        self._left, self._width = float(axes.bbox.x0), float(axes.bbox.width)
+        self._xlim = axes.get_xlim()
+        self.view(*self._xlim)
 
-    def draw(self, renderer: RendererBase, after: float, upto: float) -> None:
+    def view(self, lo: float, hi: float) -> None:
+        """Draw as if the x-axis ran from ``lo`` to ``hi`` (a window on a long run).
+
+        Only x moves, so each call's transform is followed by the affine that
+        takes the recorded x-range's pixels to this one's; the reductions are
+        made again, for the pixel columns the line now falls in.
+        """
+        if self._by_steps:
+            n = len(self._calls)
+            self._transforms = [call.transform for call in self._calls]
+            self._reduced = [None] * n
+            self.px_per_x, self._reach = 0.0, [0.0] * n
+            return
+        x0, x1 = self._xlim
+        to_view = (
+            Affine2D()
+            .translate(-self._left, 0)
+            .scale((x1 - x0) / (hi - lo), 1)
+            .translate(self._left - (lo - x0) * self._width / (hi - lo), 0)
+        )
+        same = (lo, hi) == (x0, x1)
+        self._transforms = [
+            call.transform if same else call.transform + to_view for call in self._calls
+        ]
+        self._reduced: list[Reduction | None] = [
+            reduce_call(call.path.vertices, transform, call.markers, width)
+            for call, transform, width in zip(
+                self._calls, self._transforms, self._widths, strict=True
+            )
+        ]
+        #: Pixels per unit of x, the most any call has: how far apart steps are drawn.
+        self.px_per_x = max((_px_per_x(t) for t in self._transforms), default=0.0)
+        # How far back in x a stroke's ink reaches past its last point: a stroke
+        # drawn over what a keyframe holds starts that far back (see draw).
+        self._reach = [
+            (width + 2.0) / max(_px_per_x(transform), 1e-300)
+            for transform, width in zip(self._transforms, self._widths, strict=True)
+        ]
+
+    @property
+    def crowded(self) -> bool:
+        """Whether some pixel holds more of the line than it can show (it is drawn reduced)."""
+        return any(reduced is not None for reduced in self._reduced)
+
+    def draw(
+        self, renderer: RendererBase, after: float, upto: float, overdraw: bool = False
+    ) -> None:
         """Draw the points with ``after`` < x <= ``upto``, strokes joined to the point before.
 
         The stroke starts one point earlier, at the last point with x <= ``after``,
-        so that it meets what a keyframe drew up to ``after``; markers do not.
+        so that it meets what a keyframe drew up to ``after``; markers and fills
+        do not. ``overdraw``: strokes start where their ink reaches ``after``
+        from, so that they lie again over whatever the new points are drawn over
+        them (a stem over the end of a curve): the picture's order, at the cost
+        of a short stretch of stroke drawn twice.
         """
         stop = int(np.searchsorted(self.x, upto, side="right"))
         first = int(np.searchsorted(self.x, after, side="right"))
-        for call in self._calls:
-            start = first if call.markers else max(first - 1, 0)
+        lines = zip(self._calls, self._transforms, self._reduced, self._reach, strict=True)
+        for call, transform, reduced, reach in lines:
+            filled = reduced is not None and reduced.filled
+            if call.markers or filled:
+                start = first
+            elif overdraw:
+                start = max(int(np.searchsorted(self.x, after - reach, side="right")) - 1, 0)
+            else:
+                start = max(first - 1, 0)
             if stop - start < 1:
                 continue
-            path = Path(call.path.vertices[start:stop])
+            if reduced is None:
+                path = Path(call.path.vertices[start:stop])
+            else:
+                piece = reduced.between(start, stop)
+                path, transform = Path(piece.vertices), piece.transform
+                if piece.filled:
+                    self._fill(renderer, call, path, transform)
+                    continue
             if call.marker is None:
-                renderer.draw_path(call.gc, path, call.transform, call.face)
+                renderer.draw_path(call.gc, path, transform, call.face)
             else:
                 marker_path, marker_trans = call.marker
                 renderer.draw_markers(
-                    call.gc, marker_path, marker_trans, path, call.transform, call.face
+                    call.gc, marker_path, marker_trans, path, transform, call.face
                 )
+
+    def _fill(self, renderer: RendererBase, call: _Call, path: Path, transform: Transform) -> None:
+        """Fill ``path`` in the stroke's colour, unstroked."""
+        gc = self._fill_gc
+        gc.copy_properties(call.gc)
+        gc.set_linewidth(0)
+        renderer.draw_path(gc, path, transform, gc.get_rgb())
+
+
+def _px_per_x(transform: Transform) -> float:
+    """How many pixels one unit of x spans under ``transform`` (an affine)."""
+    ends = transform.transform(np.array([[0.0, 0.0], [1.0, 0.0]]))
+    return float(abs(ends[1, 0] - ends[0, 0]))

@@ -81,6 +81,8 @@ class FigureSpec:
     surface: SurfaceView | None = None
     #: Words on the frames of their steps, in a strip under the title.
     captions: Sequence[CaptionSpec] = ()
+    #: The step axis shows only the last this many steps (None: every step).
+    window: int | None = None
 
 
 def panels_by_parameters(

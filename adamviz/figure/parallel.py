@@ -59,22 +59,26 @@ def _start_worker(traces: Sequence[Trace], spec: FigureSpec) -> None:
     _movie = Animation(traces, spec)
 
 
-def _draw_chunk(start: int, stop: int) -> bytes:
+def _draw_chunk(indices: Sequence[int]) -> bytes:
     assert _movie is not None, "worker not started"
-    return b"".join(_movie.frame_rgba(index).tobytes() for index in range(start, stop))
+    return b"".join(_movie.frame_rgba(index).tobytes() for index in indices)
 
 
 def frames_in_workers(
-    traces: Trace | Sequence[Trace], spec: FigureSpec, workers: int
+    traces: Trace | Sequence[Trace],
+    spec: FigureSpec,
+    workers: int,
+    indices: Sequence[int] | None = None,
 ) -> Generator[np.ndarray, None, None]:
-    """Every frame (H×W×4 RGBA, read-only), in order, drawn by ``workers`` processes.
+    """The frames ``indices`` (default: every step's), H×W×4 RGBA, read-only, in order,
+    drawn by ``workers`` processes.
 
     ``traces`` and ``spec``: what the :class:`Animation` drawn here was given.
     """
     traces = (traces,) if isinstance(traces, Trace) else tuple(traces)
-    steps = traces[0].steps
+    wanted = list(range(traces[0].steps) if indices is None else indices)
     shape = (spec.height, spec.width, 4)
-    chunks = iter(range(0, steps, CHUNK))
+    chunks = iter(range(0, len(wanted), CHUNK))
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_start_worker, initargs=(traces, spec)
@@ -84,7 +88,7 @@ def frames_in_workers(
         def submit_next() -> None:
             start = next(chunks, None)
             if start is not None:
-                pending.append(pool.submit(_draw_chunk, start, min(start + CHUNK, steps)))
+                pending.append(pool.submit(_draw_chunk, wanted[start : start + CHUNK]))
 
         try:
             for _ in range(workers * IN_FLIGHT):

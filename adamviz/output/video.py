@@ -22,7 +22,7 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -140,11 +140,14 @@ class VideoWriter:
         fps: float,
         fmt: str,
         palette_frames: Iterable[np.ndarray] = (),
+        finish: Callable[[Path], None] | None = None,
     ) -> None:
         """``palette_frames``, for a GIF: a sample of the frames (all the colours they use).
 
         They may come lazily (a generator): the palette pass starts with the first
         of them and takes the others as they are drawn.
+        ``finish``: called with the complete temporary file once ffmpeg has
+        written it, before it is renamed into place (a GIF's frame delays).
         """
         if fmt not in _CODEC_ARGS:
             raise ValueError(f"fmt: expected one of {sorted(_CODEC_ARGS)}, got {fmt!r}")
@@ -152,6 +155,7 @@ class VideoWriter:
             raise ValueError("a GIF needs palette_frames: a sample of the frames it will hold")
         self.path, self.size, self.fps, self.fmt = Path(path), size, fps, fmt
         self._palette_frames = palette_frames
+        self._finish = finish
         self._stack = contextlib.ExitStack()
         self._process: subprocess.Popen[bytes] | None = None
         self._shape: tuple[int, ...] | None = None
@@ -187,6 +191,8 @@ class VideoWriter:
         try:
             self.close()
             self._stack.close()
+            if self._finish is not None:
+                self._finish(self._output.temporary)
             self._output.commit()
         except BaseException:
             self._abort()

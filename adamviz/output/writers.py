@@ -17,9 +17,12 @@ from typing import Protocol
 
 import numpy as np
 
-from adamviz.output.atomic import AtomicFile
+from adamviz.errors import OutputError
+from adamviz.output.atomic import AtomicFile, os_reason
+from adamviz.output.gif_delays import set_delays
 from adamviz.output.page import PageContent, write_page
 from adamviz.output.still import write_png
+from adamviz.output.timeline import Timeline, every_step
 from adamviz.output.video import VideoWriter
 
 #: Frames the GIF palette is computed from: enough to meet every colour the
@@ -68,6 +71,16 @@ class WriteOptions:
     on_frame: Callable[[int, int], None] | None = None
     #: The frame a still shows; None: the last.
     still: int | None = None
+    #: How long each of the source's frames lasts (None: each 1/fps, none held).
+    timeline: Timeline | None = None
+
+    def timeline_of(self, source: FrameSource) -> Timeline:
+        """The timeline to write ``source`` by; it must have as many frames."""
+        timeline = self.timeline or every_step(source.n_frames, self.fps)
+        if timeline.n_frames != source.n_frames:
+            raise ValueError(f"timeline: {timeline.n_frames} frames for a source of "
+                             f"{source.n_frames}")  # fmt: skip
+        return timeline
 
 
 Writer = Callable[[Path, FrameSource, WriteOptions], None]
@@ -101,16 +114,42 @@ def palette_sample(source: FrameSource) -> Iterator[np.ndarray]:
     return (source.frame(index) for index in sorted(set(indices.tolist())))
 
 
+def _gif_delays(path: Path, timeline: Timeline) -> Callable[[Path], None]:
+    """What sets each frame's delay in the GIF ffmpeg wrote (its frames all last 1/fps)."""
+
+    def finish(temporary: Path) -> None:
+        try:
+            with open(temporary, "r+b") as gif:
+                data = bytearray(gif.read())
+                set_delays(data, timeline.centiseconds())
+                gif.seek(0)
+                gif.write(data)  # the same length: the delays change in place
+        except OSError as error:
+            raise OutputError(f"{path}: cannot write: {os_reason(error)}") from None
+
+    return finish
+
+
 def _encode(
     path: Path, fmt: str, source: FrameSource, options: WriteOptions, palette: Iterable[np.ndarray]
 ) -> None:
+    """Stream the frames into ffmpeg, each lasting as long as the timeline says.
+
+    A GIF gets each frame once and its delays afterwards; a constant-rate video
+    gets each frame as many times as it lasts periods of 1/fps.
+    """
+    timeline = options.timeline_of(source)
+    gif = fmt == "gif"
+    repeats = [1] * timeline.n_frames if gif else timeline.repeats()
+    finish = _gif_delays(path, timeline) if gif else None
     frames = source.stream()
     with (
         contextlib.closing(frames),
-        VideoWriter(path, source.size, options.fps, fmt, palette) as out,
+        VideoWriter(path, source.size, options.fps, fmt, palette, finish=finish) as out,
     ):
-        for done, frame in enumerate(frames, start=1):
-            out.write(frame)
+        for done, (frame, times) in enumerate(zip(frames, repeats, strict=True), start=1):
+            for _ in range(times):
+                out.write(frame)
             if options.on_frame is not None:
                 options.on_frame(done, source.n_frames)
 

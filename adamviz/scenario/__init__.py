@@ -46,7 +46,7 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError
 from adamviz.catalog import PANELS, PATTERNS
 from adamviz.errors import Problem, ScenarioError
 from adamviz.scenario.fields import MAX_PARAMETERS, MAX_STEPS, Seed, StepCount
-from adamviz.scenario.models import Parameter, Render, Scenario, draw_gradients
+from adamviz.scenario.models import Parameter, Render, Scenario, draw_gradients, window_problem
 from adamviz.scenario.optimizers import OptimizerSpec
 from adamviz.scenario.plan import MAX_RUNS, Run
 from adamviz.scenario.problem_text import KeyPath
@@ -182,6 +182,10 @@ def _validated(
         if steps is None:  # left out: as many steps as the recorded files have rows
             steps, draw_problems = recorded_steps([p.gradient for p in scenario.parameters], folder)
             scenario = scenario.model_copy(update={"steps": steps})
+            window = window_problem(scenario.render.window, steps)
+            if window is not None:  # what the model could not check without the steps
+                message = "expected {}, got {}".format(*window)
+                problems.append(locate.problem(("render", "window"), message))
         if steps is not None:
             stream, draw_problems = draw_gradients(
                 steps, scenario.seed, scenario.parameters, folder, scenario.loss

@@ -119,7 +119,7 @@ class Render(Looks):
     """
 
     fps: Annotated[int, Field(ge=1, le=60), expect("an integer from 1 to 60")] = Field(
-        20, description="Frames (= steps) per second."
+        20, description="Frames per second."
     )
     width: even_int(160, 3840) = Field(960, description="Frame width in pixels (even).")
     height: even_int(90, 2160) = Field(540, description="Frame height in pixels (even).")
@@ -140,6 +140,28 @@ class Render(Looks):
         description="The two parameters the surface panel shows, [x, y] (default: the two "
         "parameters, when there are exactly two).",
     )
+    # The frame schedule (adamviz.output.timeline): long runs get several steps a frame.
+    steps_per_frame: Annotated[int, Field(ge=1), expect("an integer >= 1")] = Field(
+        None, description="Steps each frame advances (the last frame shows the last step); "
+        "default: 1 up to 600 steps, else as many as make a video of about 30 s.",
+    )  # fmt: skip
+    duration: Annotated[float, Field(gt=0), expect("a number of seconds > 0")] = Field(
+        None, description="The video's length in seconds before the hold: adamviz chooses "
+        "the steps per frame (instead of steps_per_frame).",
+    )  # fmt: skip
+    hold: Annotated[float, Field(ge=0, le=60), expect("a number of seconds from 0 to 60")] = (
+        Field(2.0, description="How long the last frame stays on screen, in seconds.")
+    )
+    window: Annotated[int, Field(ge=2), expect("an integer >= 2")] = Field(
+        None, description="The step axis follows the last this many steps (default: all steps).",
+    )  # fmt: skip
+
+
+def window_problem(window: int | None, steps: int | None) -> tuple[str, str] | None:
+    """What is wrong with ``render.window`` for ``steps`` steps (expected, found), if anything."""
+    if window is None or steps is None or window <= steps:
+        return None
+    return f"at most the {steps} steps", str(window)
 
 
 class Scenario(StrictModel):
@@ -154,7 +176,7 @@ class Scenario(StrictModel):
     # Left out, it is the recorded files' length: ``load`` fills it in (recorded_steps).
     steps: StepCount = Field(
         None,
-        description=f"Number of optimizer steps (= frames), 1 to {MAX_STEPS}; may be left out "
+        description=f"Number of optimizer steps, 1 to {MAX_STEPS}; may be left out "
         "when gradients come from files ({pattern: file}): as many steps as they have rows.",
     )
     seed: Seed = Field(0, description="Seed for every random draw; same seed, same numbers.")
@@ -199,6 +221,25 @@ class Scenario(StrictModel):
         default_factory=list,
         description="Words on the frames while their steps play: a list of {from, to, text}.",
     )
+
+    @model_validator(mode="after")
+    def _schedule_makes_sense(self) -> Scenario:
+        render = self.render
+        if render.steps_per_frame is not None and render.duration is not None:
+            raise _problem(("render", "duration"), "either 'steps_per_frame' or 'duration'",
+                           "both")  # fmt: skip
+        if render.duration is not None:
+            # As adamviz.output.timeline.frames_for counts them (before it caps them at the steps).
+            frames = round(render.duration * render.fps)
+            if not 1 <= frames <= MAX_STEPS:
+                raise _problem(
+                    ("render", "duration"), f"a duration of 1 to {MAX_STEPS} frames at "
+                    f"{render.fps} fps", f"{render.duration:g} s ({frames} frames)",
+                )  # fmt: skip
+        problem = window_problem(render.window, self.steps)
+        if problem is not None:  # steps left out: load checks it once the files say how many
+            raise _problem(("render", "window"), *problem)
+        return self
 
     @model_validator(mode="after")
     def _runs_make_sense(self) -> Scenario:

@@ -113,6 +113,10 @@ def test_full_scenario_round_trips() -> None:
             "height": 360,
             "panels": ["ratio", "gradients", "theta"],
             "surface": None,
+            "steps_per_frame": None,
+            "duration": None,
+            "hold": 2.0,
+            "window": None,
         },
         "loss": None,
         "captions": [],
@@ -147,6 +151,11 @@ def test_defaults_are_torch_adams_and_two_panels() -> None:
         "height": 540,
         "panels": ["gradients", "ratio"],
         "surface": None,
+        # The frame schedule: adamviz's own (a frame per step up to 600), the last held 2 s.
+        "steps_per_frame": None,
+        "duration": None,
+        "hold": 2.0,
+        "window": None,
     }
     assert loaded.parameters[0].init == 0.0
 
