@@ -230,7 +230,10 @@ def timeline_of(scenario: Scenario, options: RenderOptions = RenderOptions()) ->
 
     render = scenario.render
     fps = options.fps or render.fps
-    return timeline(scenario.steps, fps, render.steps_per_frame, render.duration, render.hold)
+    schedule = timeline(scenario.steps, fps, render.steps_per_frame, render.duration, render.hold)
+    for pause in scenario.pause:
+        schedule = schedule.paused(pause.at, pause.seconds)
+    return schedule
 
 
 @dataclass(frozen=True)
@@ -274,6 +277,7 @@ class _Frames:
             param_names=self.scenario.param_names,
             traces=self.movie.traces,
             frame_steps=[step + 1 for step in self.timeline.steps],  # 0-based in the timeline
+            captions=[(c.first, c.last, c.text) for c in self.scenario.captions],
         )
 
     def stream(self) -> Generator[np.ndarray, None, None]:

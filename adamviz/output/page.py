@@ -48,6 +48,8 @@ class PageContent:
     traces: Sequence[Trace]
     frame_steps: Sequence[int]
     """The step (1-based) each frame shows, in order."""
+    captions: Sequence[tuple[int, int, str]] = ()
+    """The scenario's captions, (first step, last step, text): shown under the video."""
 
 
 #: The rows of a run's table: (label, quantity, transform); the first quantity a run has wins.
@@ -85,9 +87,16 @@ def page_data(content: PageContent, fps: float) -> dict[str, object]:
                 values = transform(values) if transform is not None else values
             rows.append({"label": label, "values": _rounded(values)})
         runs.append({"label": trace.label or f"run {k + 1}", "rows": rows})
+    # Per frame, the caption of its step (an index into "captions"; -1: none).
+    caption_of = [
+        next((k for k, (first, last, _) in enumerate(content.captions) if first <= s <= last), -1)
+        for s in content.frame_steps
+    ]
     return {
         "fps": fps,
         "steps": [int(s) for s in content.frame_steps],
+        "captions": [text for _, _, text in content.captions],
+        "caption_of": caption_of,
         "total": int(content.traces[0].steps) if content.traces else 0,
         "params": list(content.param_names),
         "runs": runs,
@@ -126,6 +135,7 @@ caption { text-align: left; font-weight: 600; padding: 0 0 4px; }
 th, td { padding: 3px 10px; border-bottom: 1px solid var(--line); text-align: right; }
 th[scope=row] { text-align: left; font-weight: 600; color: var(--muted); }
 .hint { color: var(--muted); font-size: 0.85rem; margin: 0; }
+#caption { margin: 0; padding: 0 12px 10px; min-height: 1.45em; }
 """
 
 # Frame i is shown at (i + 1/2)/fps: the middle of its interval, not its edge,
@@ -139,6 +149,7 @@ _SCRIPT = """
   const slider = document.getElementById("step");
   const shown = document.getElementById("shown");
   const button = document.getElementById("play");
+  const caption = document.getElementById("caption");
   const n = data.steps.length;
   video.src = URL.createObjectURL(new Blob([bytes], {type: "video/mp4"}));
   const cells = [...document.querySelectorAll("td[data-run]")].map(td =>
@@ -158,6 +169,8 @@ _SCRIPT = """
     shown.value = "step " + data.steps[i] + " / " + data.total;
     document.body.dataset.frame = i;
     for (const [td, values, p] of cells) td.textContent = format(values[i][p]);
+    const c = data.caption_of[i];
+    caption.textContent = c >= 0 ? data.captions[c] : "";
   };
   const seek = i => {
     video.pause();
@@ -251,6 +264,7 @@ def render_page(content: PageContent, video: bytes, size: tuple[int, int], fps: 
 <input id="step" type="range" min="0" max="{last}" value="{last}" aria-label="Step">
 <output id="shown" for="step"></output>
 </div>
+<p id="caption" aria-live="polite"></p>
 </figure>
 <section class="numbers" aria-label="The numbers of the step shown">
 {tables}

@@ -42,12 +42,15 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
+from pydantic_core import PydanticCustomError
 
 from adamviz.catalog import PANELS, PATTERNS
 from adamviz.errors import Problem, ScenarioError
 from adamviz.scenario.fields import MAX_PARAMETERS, MAX_STEPS, Seed, StepCount
+from adamviz.scenario.looks import check_captions
 from adamviz.scenario.models import Parameter, Render, Scenario, draw_gradients, window_problem
 from adamviz.scenario.optimizers import OptimizerSpec
+from adamviz.scenario.pauses import check_pauses
 from adamviz.scenario.plan import MAX_RUNS, Run
 from adamviz.scenario.problem_text import KeyPath
 from adamviz.scenario.problems import Locator, schema_problem
@@ -103,6 +106,18 @@ def _draw_what_is_valid(raw: dict[str, Any], folder: Path) -> list[tuple[KeyPath
         return []  # a scenario loss's stream draws nothing that can fail
     seed = _valid_or_none(_SEED, raw.get("seed", 0)) or 0
     return draw_gradients(steps, seed, parameters, folder)[1]
+
+
+def _timed_problems(scenario: Scenario, steps: int, locate: Locator) -> list[Problem]:
+    """Captions and pauses past the steps, once the recorded files have said how many."""
+    for check, items in ((check_captions, scenario.captions), (check_pauses, scenario.pause)):
+        try:
+            check(items, steps)  # type: ignore[operator]
+        except PydanticCustomError as error:
+            context = error.context or {}
+            message = f"expected {context['expected']}, got {context['found']}"
+            return [locate.problem(context["at"], message)]
+    return []
 
 
 def load(
@@ -186,6 +201,8 @@ def _validated(
             if window is not None:  # what the model could not check without the steps
                 message = "expected {}, got {}".format(*window)
                 problems.append(locate.problem(("render", "window"), message))
+            if steps is not None:
+                problems += _timed_problems(scenario, steps, locate)
         if steps is not None:
             stream, draw_problems = draw_gradients(
                 steps, scenario.seed, scenario.parameters, folder, scenario.loss

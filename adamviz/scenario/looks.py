@@ -126,18 +126,20 @@ def _problem(at: KeyPath, expected: str, found: str) -> PydanticCustomError:
     )
 
 
-def check_captions(captions: list[Caption], steps: int) -> None:
+def check_captions(captions: list[Caption], steps: int | None) -> None:
     """Each caption within the steps, ``from`` <= ``to``, none overlapping another.
 
-    Raises the scenario's one-line problem at the caption's key.
+    Raises the scenario's one-line problem at the caption's key. ``steps`` None:
+    left out of the file, known once its recorded files are read (load checks again).
     """
+    last_step = steps if steps is not None else float("inf")
     for index, caption in enumerate(captions):
-        if caption.first > steps:
+        if caption.first > last_step:
             raise _problem(("captions", index, "from"), f"a step from 1 to {steps}",
                            str(caption.first))  # fmt: skip
-        if not caption.first <= caption.last <= steps:
+        if not caption.first <= caption.last <= last_step:
             raise _problem(("captions", index, "to"),
-                           f"a step from {caption.first} (its from) to {steps}",
+                           f"a step from {caption.first} (its from) to {steps or 'the last'}",
                            str(caption.last))  # fmt: skip
     order = sorted(range(len(captions)), key=lambda k: captions[k].first)
     for before, after in itertools.pairwise(order):

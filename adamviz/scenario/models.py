@@ -51,6 +51,7 @@ from adamviz.scenario.patterns import (
     SegmentsPattern,
     SparsePattern,
 )
+from adamviz.scenario.pauses import PauseList, check_pauses
 from adamviz.scenario.plan import MAX_RUNS, Run, plan_runs
 from adamviz.scenario.problem_text import KeyPath, did_you_mean, dotted
 from adamviz.scenario.recorded_steps import recorded_steps
@@ -221,6 +222,11 @@ class Scenario(StrictModel):
         default_factory=list,
         description="Words on the frames while their steps play: a list of {from, to, text}.",
     )
+    pause: PauseList = Field(
+        default_factory=list,
+        description="Frames held longer, where the reader must look: a list of "
+        "{at: STEP, seconds: 1.5}.",
+    )
 
     @model_validator(mode="after")
     def _schedule_makes_sense(self) -> Scenario:
@@ -247,6 +253,7 @@ class Scenario(StrictModel):
             raise _problem(("optimizers",), "either 'optimizer' or 'optimizers'", "both")
         self._check_sweep()
         check_captions(self.captions, self.steps)
+        check_pauses(self.pause, self.steps)
         runs = self.runs()
         if len(runs) > MAX_RUNS:
             where = ("sweep",) if self.sweep else ("optimizers",)

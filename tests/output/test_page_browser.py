@@ -161,3 +161,29 @@ def test_the_page_holds_every_run_of_a_comparison(browser: Any, tmp_path: Path) 
         ["g", "m̂", "√v̂", "ratio", "step size", "θ"],
     ]
     assert data["params"] == ["w"] and data["total"] == STEPS
+
+
+def test_the_page_shows_each_steps_caption_as_it_is_scrubbed(browser: Any, tmp_path: Path) -> None:
+    scenario = tmp_path / "cap.yaml"
+    scenario.write_text(
+        tiny_scenario()
+        + "captions:\n  - {from: 2, to: 3, text: 'Look <here> & now'}\n"
+        + "  - {from: 5, to: 5, text: 'The last but one'}\n"
+    )
+    assert_exit(invoke("render", str(scenario), "-o", str(tmp_path / "cap.html")), 0)
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    seen = []
+    try:
+        page.goto((tmp_path / "cap.html").as_uri(), wait_until="load")
+        for frame in range(STEPS):  # frame k shows step k + 1
+            page.eval_on_selector(
+                "#step", "(s, v) => { s.value = v; s.dispatchEvent(new Event('input')); }", frame
+            )
+            seen.append(page.text_content("#caption"))
+    finally:
+        page.close()
+    assert seen == ["", "Look <here> & now", "Look <here> & now", "", "The last but one", ""]
+    assert errors == []

@@ -129,3 +129,51 @@ def test_set_delays_checks_the_frame_count_and_the_format() -> None:
         delays(b"\x89PNG....")
     with pytest.raises(ValueError, match="ends before its trailer"):
         delays(bytes(data[:-30]))
+
+
+def test_a_scenarios_pauses_hold_the_frames_of_their_steps(tmp_path: Path) -> None:
+    """``pause:`` lengthens the frame showing its step (with a stride, the first frame past
+    it): in the GIF its delay, in the MP4 that frame repeated; nothing else moves."""
+    text = SCHEDULED + "pause:\n  - {at: 15, seconds: 1.5}\n  - {at: 22, seconds: 0.5}\n"
+    (tmp_path / "s.yaml").write_text(text)
+    scenario = load(tmp_path / "s.yaml")
+    schedule = timeline_of(scenario)
+    assert schedule.steps == (4, 9, 14, 19, 24, 29, 34, 39, 44, 49)
+    # Step 15 is frame 2's (0-based step 14); step 22 has no frame: the next is step 25's.
+    assert [round(s, 3) for s in schedule.seconds] == [0.05, 0.05, 1.55, 0.05, 0.55] + [
+        0.05
+    ] * 4 + [2.05]
+    gif, mp4 = tmp_path / "s.gif", tmp_path / "s.mp4"
+    render_scenario(scenario, gif, RenderOptions("gif"))
+    render_scenario(scenario, mp4, RenderOptions("mp4"))
+    assert delays(gif.read_bytes()) == [5, 5, 155, 5, 55, 5, 5, 5, 5, 205]
+    assert _decoded_mp4_frames(mp4) == 10 + 30 + 10 + 40
+    shown = iio.imread(mp4, index=None).astype(int)
+
+    def changed(a: int, b: int) -> int:  # pixels that moved by more than H.264's noise
+        return int((np.abs(shown[a] - shown[b]) > 60).sum())
+
+    # The paused frame repeats: video frames 2 .. 32 are one picture, 1 and 33 are others.
+    assert all(changed(2, k) == 0 for k in range(3, 33))
+    assert changed(2, 1) > 100 and changed(2, 33) > 100
+
+
+@pytest.mark.parametrize(
+    ("pauses", "problem"),
+    [
+        ("[{at: 51}]", "pause[0].at: expected a step from 1 to 50, got 51"),
+        ("[{at: 5}, {at: 5}]", "pause[1].at: expected a step not paused already (pause[0] "),
+        ("[{at: 5, seconds: 0}]", "pause[0].seconds: expected a number of seconds > 0 and <= 60"),
+        ("[{at: 0}]", "pause[0].at: expected a step (an integer >= 1)"),
+    ],
+)
+def test_a_pause_outside_the_steps_or_twice_at_one_is_one_line(
+    tmp_path: Path, pauses: str, problem: str
+) -> None:
+    from adamviz.errors import ScenarioError
+
+    (tmp_path / "s.yaml").write_text(SCHEDULED + f"pause: {pauses}\n")
+    with pytest.raises(ScenarioError) as caught:
+        load(tmp_path / "s.yaml")
+    (line,) = caught.value.lines()
+    assert problem in line

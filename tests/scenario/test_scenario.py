@@ -120,6 +120,7 @@ def test_full_scenario_round_trips() -> None:
         },
         "loss": None,
         "captions": [],
+        "pause": [],
     }
     assert loaded.source == Path("x.yaml")
     assert loaded.param_names == ["w", "b"]
