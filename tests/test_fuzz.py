@@ -44,7 +44,7 @@ from click.testing import Result
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from adamviz.errors import ScenarioError
+from adamviz.errors import ScenarioError, SimulationError
 from adamviz.pipeline import simulate, timeline_of
 from adamviz.scenario import Scenario, load
 from tests.support import invoke, partial_files
@@ -237,8 +237,10 @@ def mutations(draw: st.DrawFn) -> tuple[str, tuple[Any, ...], Any]:
     return kind, path, value
 
 
-def mutated(changes: list[tuple[str, tuple[Any, ...], Any]]) -> dict[str, Any]:
-    data = copy.deepcopy(VALID)
+def mutated(
+    changes: list[tuple[str, tuple[Any, ...], Any]], base: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    data = copy.deepcopy(VALID if base is None else base)
     for kind, path, value in changes:
         parent: Any = data
         try:
@@ -296,6 +298,62 @@ def test_several_fields_mutated(
     check_mutated(folder, changes)
 
 
+# A scenario with what later issues added, mutated the same way: a loss over θ and its
+# surface, several runs, captions with dollars and maths, pauses, a frame schedule.
+SURFACE: dict[str, Any] = {
+    "title": "Fuzz $x^2$ costs $5",
+    "steps": 6,
+    "seed": 0,
+    "loss": {"name": "quadratic", "scales": [1.0, 10.0], "angle": 30, "center": [0.5, -0.5],
+             "noise": 0.1},
+    "optimizers": [{"name": "sgd", "lr": 0.01, "momentum": 0.9}, {"name": "adam", "lr": 0.05}],
+    "parameters": [{"name": "x", "init": -1.0}, {"name": "y", "init": 1.0}],
+    "captions": [{"from": 1, "to": 3, "text": "Cost $5, maths $\\hat m$"}],
+    "pause": [{"at": 2, "seconds": 0.5}],
+    "render": {"width": 320, "height": 180, "panels": ["surface", "ratio"],
+               "surface": ["x", "y"], "steps_per_frame": 2, "hold": 0.5},
+}
+SURFACE_PATHS = key_paths(SURFACE)
+
+
+@st.composite
+def surface_mutations(draw: st.DrawFn) -> tuple[str, tuple[Any, ...], Any]:
+    path = draw(st.sampled_from(SURFACE_PATHS))
+    kind = draw(st.sampled_from(["replace", "sign", "missing", "extra"]))
+    value = draw(wrong_values) if kind in ("replace", "extra") else None
+    return kind, path, value
+
+
+def check_surface(folder: Path, changes: list[tuple[str, tuple[Any, ...], Any]]) -> None:
+    """A Scenario or problems; if it loads, every run finite or one SimulationError line."""
+    path = write(folder, yaml.safe_dump(mutated(changes, SURFACE)))
+    scenario = load_or_problems(path)
+    if scenario is None or scenario.steps > MAX_SIMULATED_STEPS:
+        return
+    try:
+        traces = simulate(scenario)
+    except SimulationError as error:
+        assert len(error.lines()) == 1
+        return
+    for trace in traces:
+        assert np.isfinite(trace.theta).all()
+    assert timeline_of(scenario).n_frames >= 1
+
+
+def test_the_unmutated_surface_scenario_is_valid(folder: Path) -> None:
+    scenario = load_or_problems(write(folder, yaml.safe_dump(SURFACE)))
+    assert scenario is not None
+    assert len(simulate(scenario)) == 2
+
+
+@FAST
+@given(changes=st.lists(surface_mutations(), min_size=1, max_size=3))
+def test_surface_scenario_fields_mutated(
+    folder: Path, changes: list[tuple[str, tuple[Any, ...], Any]]
+) -> None:
+    check_surface(folder, changes)
+
+
 # ----------------------------------------------------------------------------- 3. the CLI
 
 
@@ -319,6 +377,15 @@ def check_validate(folder: Path, text: str) -> None:
     else:
         assert result.stdout == f"{path}: ok\n"
         assert result.stderr == ""
+
+
+@CLI
+@given(changes=st.lists(surface_mutations(), min_size=1, max_size=3))
+def test_validate_on_mutated_surface_files(
+    folder: Path, changes: list[tuple[str, tuple[Any, ...], Any]]
+) -> None:
+    """validate lays the figure out (contours, captions, the room check) as render would."""
+    check_validate(folder, yaml.safe_dump(mutated(changes, SURFACE)))
 
 
 @FAST
