@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -13,6 +15,7 @@ from adamviz.figure.engine import Animation, FigureSpec
 from adamviz.optim.alias import adam
 from adamviz.optim.run import run
 from adamviz.optim.trace import Trace
+from tests.browser import launched_chromium
 from tests.frames import HEIGHT, STEPS, WIDTH
 
 
@@ -29,6 +32,12 @@ def movie(trace: Trace) -> Animation:
         width=WIDTH, height=HEIGHT,
     )  # fmt: skip
     return Animation(trace, spec)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium, one per test module (see tests/browser.py)."""
+    yield from launched_chromium()
 
 
 @pytest.fixture

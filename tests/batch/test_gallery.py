@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,19 +25,6 @@ import pytest
 from adamviz import __version__
 from adamviz.batch.gallery import GALLERY_NAME, Card, render_gallery, write_gallery
 from tests.support import HEIGHT, WIDTH, invoke, tiny_scenario
-
-# Chromium as root in a container, on a closed network: no sandbox, no GPU,
-# and none of the background connections a closed network would refuse.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # ----------------------------------------------------------------------------- the HTML
 
@@ -123,31 +109,6 @@ def test_the_same_cards_give_the_same_bytes_and_an_unchanged_page_is_left_alone(
 
 
 # ----------------------------------------------------------------------------- in a browser
-
-
-def chromium_path() -> str | None:
-    return os.environ.get("ADAMVIZ_CHROMIUM") or shutil.which("chromium")
-
-
-def skip_or_fail(reason: str) -> None:
-    if os.environ.get("ADAMVIZ_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason}, and ADAMVIZ_REQUIRE_BROWSER=1 asks for the browser tests")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("Playwright is not installed (pip install '.[test]')")
-    executable = chromium_path()
-    if executable is None:
-        skip_or_fail("no chromium on PATH (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Gallery(NamedTuple):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,23 +17,7 @@ import pytest
 
 from adamviz.pipeline import RenderOptions, animation
 from adamviz.scenario import load
-from tests.batch.test_gallery import CHROMIUM_ARGS, chromium_path, skip_or_fail
 from tests.support import HEIGHT, STEPS, WIDTH, assert_exit, invoke, tiny_scenario
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("Playwright is not installed (pip install '.[test]')")
-    executable = chromium_path()
-    if executable is None:
-        skip_or_fail("no chromium on PATH (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
