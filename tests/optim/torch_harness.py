@@ -12,18 +12,9 @@ from typing import Any
 import numpy as np
 import torch
 
-#: torch's name for each piece of state, and adamviz's quantity holding the same numbers.
-STATE_NAMES = {
-    "exp_avg": "m",
-    "exp_avg_sq": "v",
-    "max_exp_avg_sq": "v_max",
-    "square_avg": "v",
-    "momentum_buffer": "momentum",
-    "sum": "sum",
-    "exp_inf": "u",
-    "mu_product": "mu_product",
-    "grad_avg": "g_avg",
-}
+# torch's name for each piece of state, and adamviz's quantity of the same numbers: the
+# mapping adamviz.capture replays with (importing it does not import torch).
+from adamviz.capture.optimizers import STATE_NAMES
 
 
 def torch_optimizer(name: str, params: list[torch.Tensor], hp: Mapping[str, Any]) -> Any:
