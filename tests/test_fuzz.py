@@ -230,8 +230,10 @@ wrong_values = st.one_of(
 
 
 @st.composite
-def mutations(draw: st.DrawFn) -> tuple[str, tuple[Any, ...], Any]:
-    path = draw(st.sampled_from(PATHS))
+def mutations(
+    draw: st.DrawFn, paths: list[tuple[Any, ...]] = PATHS
+) -> tuple[str, tuple[Any, ...], Any]:
+    path = draw(st.sampled_from(paths))
     kind = draw(st.sampled_from(["replace", "sign", "missing", "extra"]))
     value = draw(wrong_values) if kind in ("replace", "extra") else None
     return kind, path, value
@@ -316,14 +318,6 @@ SURFACE: dict[str, Any] = {
 SURFACE_PATHS = key_paths(SURFACE)
 
 
-@st.composite
-def surface_mutations(draw: st.DrawFn) -> tuple[str, tuple[Any, ...], Any]:
-    path = draw(st.sampled_from(SURFACE_PATHS))
-    kind = draw(st.sampled_from(["replace", "sign", "missing", "extra"]))
-    value = draw(wrong_values) if kind in ("replace", "extra") else None
-    return kind, path, value
-
-
 def check_surface(folder: Path, changes: list[tuple[str, tuple[Any, ...], Any]]) -> None:
     """A Scenario or problems; if it loads, every run finite or one SimulationError line."""
     path = write(folder, yaml.safe_dump(mutated(changes, SURFACE)))
@@ -347,7 +341,7 @@ def test_the_unmutated_surface_scenario_is_valid(folder: Path) -> None:
 
 
 @FAST
-@given(changes=st.lists(surface_mutations(), min_size=1, max_size=3))
+@given(changes=st.lists(mutations(SURFACE_PATHS), min_size=1, max_size=3))
 def test_surface_scenario_fields_mutated(
     folder: Path, changes: list[tuple[str, tuple[Any, ...], Any]]
 ) -> None:
@@ -380,7 +374,7 @@ def check_validate(folder: Path, text: str) -> None:
 
 
 @CLI
-@given(changes=st.lists(surface_mutations(), min_size=1, max_size=3))
+@given(changes=st.lists(mutations(SURFACE_PATHS), min_size=1, max_size=3))
 def test_validate_on_mutated_surface_files(
     folder: Path, changes: list[tuple[str, tuple[Any, ...], Any]]
 ) -> None:
