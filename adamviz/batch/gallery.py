@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 from adamviz import __version__
 from adamviz.catalog import format_of
+from adamviz.colors import DARK_BELOW, relative_luminance
 from adamviz.output.atomic import AtomicFile
 
 GALLERY_NAME = "index.html"
@@ -48,8 +49,8 @@ class Card:
 
     @property
     def dark(self) -> bool:
-        """Whether the figure is light on dark paper (relative luminance below 0.4)."""
-        return luminance(self.paper) < 0.4
+        """Whether the figure is light on dark paper (see adamviz.colors)."""
+        return luminance(self.paper) < DARK_BELOW
 
 
 def luminance(hex_color: str) -> float:
@@ -59,10 +60,7 @@ def luminance(hex_color: str) -> float:
         channels = [int(text[i : i + 2], 16) / 255 for i in (0, 2, 4)] if len(text) == 6 else []
     except ValueError:
         channels = []
-    if not channels:
-        return 1.0
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return relative_luminance(channels) if channels else 1.0
 
 
 _STYLE = """

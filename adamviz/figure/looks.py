@@ -17,6 +17,7 @@ from typing import Any
 from matplotlib import RcParams, font_manager
 from matplotlib.colors import get_named_colors_mapping, is_color_like, to_hex, to_rgb
 
+from adamviz.colors import DARK_BELOW
 from adamviz.figure.theme import DARK, LIGHT, THEMES, Theme, luminance
 from adamviz.scenario.looks import Looks
 from adamviz.streams.reads import reading
@@ -142,7 +143,7 @@ def _from_style_sheet(path: Path, written: str) -> Theme:
 
 
 def _is_dark(color: Any) -> bool:
-    return is_color_like(color) and color != "none" and luminance(color) < 0.4
+    return is_color_like(color) and color != "none" and luminance(color) < DARK_BELOW
 
 
 def _read_sheet(path: Path, written: str) -> tuple[dict[str, Any], str]:

@@ -16,6 +16,8 @@ from typing import Any
 
 import matplotlib
 
+from adamviz.colors import DARK_BELOW, relative_luminance
+
 #: Runs drawn with solid lines; the rest of the palette is drawn again dashed.
 RUN_SOLID = 6
 _DASHED = (0.0, (3.5, 1.5))
@@ -85,7 +87,7 @@ class Theme:
     @property
     def is_dark(self) -> bool:
         """Light ink on dark paper (the gallery's page follows it)."""
-        return luminance(self.paper) < 0.4
+        return luminance(self.paper) < DARK_BELOW
 
     def with_colors(self, **roles: Any) -> Theme:
         """This theme with some roles recoloured (``runs``: the first runs' colours)."""
@@ -187,8 +189,7 @@ def luminance(color: str) -> float:
     """The relative luminance (0 black .. 1 white) of a colour matplotlib knows."""
     from matplotlib.colors import to_rgb
 
-    channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(color)]
-    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+    return relative_luminance(to_rgb(color))
 
 
 # The light theme's colours by the names tests and benchmarks know them by.
