@@ -15,10 +15,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 import adamviz
+from adamviz import scenario
 from adamviz.cli import cli
+from adamviz.errors import ScenarioError
+from adamviz.scenario import Scenario
 
 #: The real ``adamviz`` command, as a child process of this interpreter.
 ADAMVIZ = [sys.executable, "-c", "from adamviz.cli import main; main()"]
@@ -43,6 +47,19 @@ def tiny_scenario(
         f"    gradient: {{pattern: constant, value: {value}, noise: 0.2}}\n"
         f"render: {{{schedule}width: {WIDTH}, height: {HEIGHT}}}\n"
     )
+
+
+def load_text(text: str, name: str = "x.yaml") -> Scenario:
+    """``text`` written to ``name`` in the working folder, and loaded as a scenario."""
+    Path(name).write_text(text, encoding="utf-8")
+    return scenario.load(name)
+
+
+def problems(text: str, name: str = "x.yaml") -> list[str]:
+    """The one-line problems ``load`` reports for ``text`` (it must report some)."""
+    with pytest.raises(ScenarioError) as caught:
+        load_text(text, name)
+    return caught.value.lines()
 
 
 def partial_files(folder: Path) -> list[Path]:

@@ -18,7 +18,7 @@ from adamviz import scenario
 from adamviz.errors import ScenarioError
 from adamviz.scenario.yaml_source import MAX_SCENARIO_BYTES
 from adamviz.streams import read_recorded
-from tests.support import ADAMVIZ, child_env
+from tests.support import ADAMVIZ, child_env, problems
 
 pytestmark = pytest.mark.usefixtures("in_tmp")
 
@@ -30,13 +30,6 @@ parameters:
     gradient: {pattern: file, path: PATH}
 """
 KEY = "x.yaml:5: parameters[0].gradient.path"
-
-
-def problems(text: str, name: str = "x.yaml") -> list[str]:
-    Path(name).write_text(text, encoding="utf-8")
-    with pytest.raises(ScenarioError) as caught:
-        scenario.load(name)
-    return caught.value.lines()
 
 
 def recorded(data: bytes, name: str = "g.csv") -> list[str]:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from adamviz import scenario
-from adamviz.errors import ScenarioError
 from adamviz.optim import create, run
 from adamviz.pipeline import simulate
-from adamviz.scenario import Scenario
 from adamviz.streams.surfaces import Absolute, Quadratic, Rosenbrock
+from tests.support import load_text, problems
 
 pytestmark = pytest.mark.usefixtures("in_tmp")
 
@@ -29,17 +25,6 @@ optimizers: [{name: sgd, lr: 0.001, momentum: 0.9}, {name: adam, lr: 0.02}]
 render:
   panels: [surface, ratio]
 """
-
-
-def load_text(text: str) -> Scenario:
-    Path("x.yaml").write_text(text, encoding="utf-8")
-    return scenario.load("x.yaml")
-
-
-def problems(text: str) -> list[str]:
-    with pytest.raises(ScenarioError) as caught:
-        load_text(text)
-    return caught.value.lines()
 
 
 def test_every_gradient_is_the_losss_gradient_at_the_runs_own_theta() -> None:

@@ -9,23 +9,12 @@ import pytest
 
 from adamviz import scenario
 from adamviz.errors import ScenarioError
-from adamviz.scenario import Scenario
+from tests.support import load_text, problems
 
 pytestmark = pytest.mark.usefixtures("in_tmp")
 
 #: A recorded run's file as adamviz.capture writes it: a step column, then entries by name.
 RUN_CSV = 'step,"0.weight[3,1]",2.bias[0]\n1,0.5,-2\n2,0.25,-1\n3,-1,0\n'
-
-
-def load_text(text: str) -> Scenario:
-    Path("x.yaml").write_text(text, encoding="utf-8")
-    return scenario.load("x.yaml")
-
-
-def problems(text: str) -> list[str]:
-    with pytest.raises(ScenarioError) as caught:
-        load_text(text)
-    return caught.value.lines()
 
 
 def with_parameters(*gradients: str) -> str:

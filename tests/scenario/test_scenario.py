@@ -13,21 +13,11 @@ from adamviz import scenario
 from adamviz.catalog import SCENARIO_LOSSES
 from adamviz.errors import ScenarioError
 from adamviz.scenario import Scenario
+from tests.support import load_text, problems
 
 pytestmark = pytest.mark.usefixtures("in_tmp")
 
 
-
-
-def load_text(text: str, name: str = "x.yaml") -> Scenario:
-    Path(name).write_text(text, encoding="utf-8")
-    return scenario.load(name)
-
-
-def problems(text: str) -> list[str]:
-    with pytest.raises(ScenarioError) as caught:
-        load_text(text)
-    return caught.value.lines()
 
 
 def rng_for(seed: int, index: int, count: int) -> np.random.Generator:
