@@ -213,7 +213,7 @@ class Animation:
             self.trace.params, len(self.spec.panels), len(self.traces), self.spec.width,
             self.spec.height,
         )  # fmt: skip
-        check_room(self.figure, self.spec.height / 540, collapsed, what)
+        check_room(self.figure, self.spec.scale, collapsed, what)
         self.figure.set_layout_engine("none")
         for draw in self._moving.laid_out:  # a surface's contours, on the axes' final size
             draw()
@@ -230,7 +230,7 @@ class Animation:
         background = self.canvas.copy_from_bbox(self.figure.bbox)
         self._captions = CaptionBlocks(
             self.figure, self.canvas, self.spec.captions, self.spec.theme.ink,
-            self.spec.height / 540, background,
+            self.spec.scale, background,
         )  # fmt: skip
         return background
 

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from adamviz.figure.surface_panel import SurfaceView
 
 #: The picture's height, in pixels, at which fonts and lines have their nominal size.
-_REFERENCE_HEIGHT = 540
+REFERENCE_HEIGHT = 540
 
 #: How several runs may be laid out; ``auto``: ``rows`` up to :data:`ROWS_AT_MOST` runs,
 #: ``grid`` beyond.
@@ -83,6 +83,11 @@ class FigureSpec:
     captions: Sequence[CaptionSpec] = ()
     #: The step axis shows only the last this many steps (None: every step).
     window: int | None = None
+
+    @property
+    def scale(self) -> float:
+        """Fonts' and lines' size against their nominal one (1 at REFERENCE_HEIGHT)."""
+        return self.height / REFERENCE_HEIGHT
 
 
 def panels_by_parameters(
@@ -204,7 +209,7 @@ def grid_columns(
     run across), at least 55 pixels tall at 540 (scaled), each wide enough for
     the longest run label (``label_chars`` characters, in bold) above it.
     """
-    s = height / _REFERENCE_HEIGHT
+    s = height / REFERENCE_HEIGHT
     legend_rows = math.ceil(runs / 6) + 1
     free = height - s * (45 + 40 + 32 * legend_rows)
     lowest, label = 55 * s, 9 * s * label_chars
@@ -311,7 +316,7 @@ def compose(figure: Figure, runs: Sequence[RunLook], spec: FigureSpec, host: Hos
     unknown = [p for p in spec.panels if p not in known]
     if unknown or not spec.panels:
         raise ValueError(f"panels: expected a non-empty list of {known}, got {unknown}")
-    theme, s = spec.theme, spec.height / _REFERENCE_HEIGHT
+    theme, s = spec.theme, spec.scale
     trace = runs[0].trace
     params, steps = trace.params, trace.steps
     figure.set_facecolor(theme.face)
@@ -387,7 +392,7 @@ def _check_counts(spec: FigureSpec, layout: str, runs: Sequence[RunLook], params
     else:
         across, down = params, (n if layout == "rows" else 1) * per_run + compared
     what = contents(params, len(spec.panels), n, spec.width, spec.height)
-    check_counts(across, down, spec.width, spec.height, what)
+    check_counts(across, down, spec.width, spec.height, spec.scale, what)
 
 
 def _column_title(spec: FigureSpec, param: int) -> str:

@@ -43,11 +43,14 @@ def contents(params: int, panels: int, runs: int, width: int, height: int) -> st
     return " × ".join(parts) + f" at {width}×{height}"
 
 
-def check_counts(across: int, down: int, width: int, height: int, what: str) -> None:
+def check_counts(
+    across: int, down: int, width: int, height: int, scale: float, what: str
+) -> None:
     """Before any axes is made: ``across`` × ``down`` axes cannot have more than their
     share of the frame, so a grid of hundreds is refused at once, not after the layout
-    has tried (which takes a minute at 12 runs × 8 parameters × 4 panels)."""
-    scale = height / 540
+    has tried (which takes a minute at 12 runs × 8 parameters × 4 panels).
+
+    ``scale``: the frame's height over the reference height (FigureSpec.scale)."""
     # Each axes' share, less what its tick labels and titles take at the least.
     share_w = width / across / scale - _DECORATION_WIDTH
     share_h = height / down / scale - _DECORATION_HEIGHT
