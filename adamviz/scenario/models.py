@@ -374,10 +374,8 @@ class Scenario(StrictModel):
         return ScenarioError(sorted(located, key=lambda p: p.line or 0))
 
     def problem(self, path: KeyPath, message: str) -> ScenarioError:
-        """A problem found after load (by the figure), at the line of ``path`` in the file."""
-        if self._locate is None:
-            return ScenarioError([Problem(str(self.source), None, dotted(path), message)])
-        return ScenarioError([self._locate.problem(path, message)])
+        """One problem found after load (by the figure), at the line of ``path`` in the file."""
+        return self.problems([(path, message)])
 
     @property
     def source(self) -> Path:
